@@ -1,0 +1,1 @@
+"""Who is calling, and in which workspace: passwords, session cookies, personal access tokens."""

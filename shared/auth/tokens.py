@@ -1,0 +1,41 @@
+"""Personal access tokens: `pat_<token id>_<random secret>`. Only the secret's SHA-256 is stored."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from shared.errors import Unauthorized
+
+PREFIX = "pat"
+SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class ParsedToken:
+    token_id: int
+    secret: str
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def format_token(token_id: int, secret: str) -> str:
+    return f"{PREFIX}_{token_id}_{secret}"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def parse_token(token: str) -> ParsedToken:
+    prefix, _, rest = token.partition("_")
+    token_id, _, secret = rest.partition("_")
+    if prefix != PREFIX or not token_id.isdigit() or len(secret) < SECRET_BYTES:
+        raise Unauthorized("the access token is malformed; create a new personal access token in the console")
+    return ParsedToken(token_id=int(token_id), secret=secret)

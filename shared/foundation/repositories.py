@@ -1,0 +1,150 @@
+"""All persistence of foundation items. Nothing above this module touches PynamoDB directly."""
+
+from collections.abc import Iterable
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from shared.dynamo import is_condition_failure
+from shared.errors import Conflict, NotFound
+from shared.foundation.models import (
+    PersonalAccessTokenItem,
+    SessionItem,
+    SpaceItem,
+    SpaceMemberItem,
+    UserEmailItem,
+    UserItem,
+)
+from shared.settings import LoopSettings, get_settings
+
+
+def _connection() -> Connection:
+    settings = get_settings(LoopSettings)
+    return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
+
+
+class UserRepository:
+    def create(self, user: UserItem) -> None:
+        """Writes the user and claims its email in one transaction; a taken email raises Conflict."""
+        claim = UserEmailItem(user.email, user_id=user.user_id)
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.save(claim, condition=UserEmailItem.email.does_not_exist())
+                transaction.save(user, condition=UserItem.user_id.does_not_exist())
+        except TransactWriteError as error:
+            if is_condition_failure(error):
+                raise Conflict(f"an account with the email {user.email} already exists; sign in instead") from error
+            raise
+
+    def get(self, user_id: int) -> UserItem:
+        try:
+            return UserItem.get(user_id)
+        except DoesNotExist as error:
+            raise NotFound(f"user {user_id} not found") from error
+
+    def find_by_email(self, email: str) -> UserItem | None:
+        try:
+            claim = UserEmailItem.get(email)
+        except DoesNotExist:
+            return None
+        try:
+            return UserItem.get(claim.user_id)
+        except DoesNotExist:
+            return None
+
+    def batch_get(self, user_ids: Iterable[int]) -> dict[int, UserItem]:
+        return {user.user_id: user for user in UserItem.batch_get(set(user_ids))}
+
+    def save(self, user: UserItem) -> None:
+        user.save()
+
+
+class SessionRepository:
+    def create(self, session: SessionItem) -> None:
+        session.save(condition=SessionItem.session_id.does_not_exist())
+
+    def find(self, session_id: str) -> SessionItem | None:
+        try:
+            return SessionItem.get(session_id)
+        except DoesNotExist:
+            return None
+
+    def delete(self, session_id: str) -> None:
+        SessionItem(session_id).delete()
+
+
+class SpaceRepository:
+    def create_with_owner(self, space: SpaceItem, owner: SpaceMemberItem) -> None:
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(space, condition=SpaceItem.space_id.does_not_exist())
+            transaction.save(owner)
+
+    def get(self, space_id: int) -> SpaceItem:
+        try:
+            return SpaceItem.get(space_id)
+        except DoesNotExist as error:
+            raise NotFound(f"workspace {space_id} not found") from error
+
+    def batch_get(self, space_ids: Iterable[int]) -> list[SpaceItem]:
+        return list(SpaceItem.batch_get(set(space_ids)))
+
+    def save(self, space: SpaceItem) -> None:
+        space.save()
+
+
+class MemberRepository:
+    def find(self, space_id: int, user_id: int) -> SpaceMemberItem | None:
+        try:
+            return SpaceMemberItem.get(space_id, user_id)
+        except DoesNotExist:
+            return None
+
+    def add(self, member: SpaceMemberItem) -> None:
+        try:
+            member.save(condition=SpaceMemberItem.user_id.does_not_exist())
+        except PutError as error:
+            if is_condition_failure(error):
+                raise Conflict("that person is already a member of this workspace") from error
+            raise
+
+    def save(self, member: SpaceMemberItem) -> None:
+        member.save()
+
+    def remove(self, member: SpaceMemberItem) -> None:
+        try:
+            member.delete(condition=SpaceMemberItem.user_id.exists())
+        except DeleteError as error:
+            if is_condition_failure(error):
+                raise NotFound("that person is not a member of this workspace") from error
+            raise
+
+    def list_for_space(self, space_id: int) -> list[SpaceMemberItem]:
+        return list(SpaceMemberItem.query(space_id))
+
+    def list_for_user(self, user_id: int) -> list[SpaceMemberItem]:
+        return list(SpaceMemberItem.by_user.query(user_id))
+
+
+class TokenRepository:
+    def create(self, token: PersonalAccessTokenItem) -> None:
+        token.save(condition=PersonalAccessTokenItem.token_id.does_not_exist())
+
+    def find(self, token_id: int) -> PersonalAccessTokenItem | None:
+        try:
+            return PersonalAccessTokenItem.get(token_id)
+        except DoesNotExist:
+            return None
+
+    def list_for_user(self, user_id: int) -> list[PersonalAccessTokenItem]:
+        return list(PersonalAccessTokenItem.by_user.query(user_id, scan_index_forward=False))
+
+    def save(self, token: PersonalAccessTokenItem) -> None:
+        token.save()
+
+    def touch(self, token: PersonalAccessTokenItem, used_at: int) -> None:
+        """Records use without a read-modify-write, so concurrent requests cannot clobber other fields."""
+        token.update(actions=[PersonalAccessTokenItem.last_used_at.set(used_at)])
+
+    def delete(self, token: PersonalAccessTokenItem) -> None:
+        token.delete()

@@ -1,0 +1,64 @@
+"""The route table: which function serves which API Gateway route, and which worker drains which queue.
+
+The CDK API construct creates exactly these routes, and the local stack dispatches by exactly these
+keys, so the two cannot disagree. Later modules add their entry here.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Worker:
+    queue: str  # logical queue name from shared.resources
+    handler: str  # "functions.<module>.worker.lambda_handler"
+    batch_size: int = 10
+
+
+@dataclass(frozen=True)
+class Reconciler:
+    """Re-enqueues work that was durable but unfinished when the local stack stopped."""
+
+    callable: str  # "functions.<module>.reconcile.run"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    module: str
+    route_keys: tuple[str, ...]  # API Gateway HTTP API route keys, e.g. "ANY /api/foundation/{proxy+}"
+    memory_mb: int = 512
+    timeout_s: int = 29
+    workers: tuple[Worker, ...] = ()
+    reconcilers: tuple[Reconciler, ...] = ()
+    uses_bucket: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def handler(self) -> str:
+        return f"functions.{self.module}.handler.lambda_handler"
+
+    @property
+    def app(self) -> str:
+        """`module:attribute` of the FastAPI app the handler wraps."""
+        return f"functions.{self.module}.handler:app"
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        module="foundation",
+        route_keys=(
+            "GET /ping",
+            "ANY /api/foundation/{proxy+}",
+            "ANY /api/auth/{proxy+}",
+            "ANY /v1/loop/files/{proxy+}",
+        ),
+        uses_bucket=True,
+    ),
+)
+
+
+def parse_route_key(route_key: str) -> tuple[str, str, bool]:
+    """`"ANY /a/{proxy+}"` → `("ANY", "/a/", True)`; a greedy key matches every path under its prefix."""
+    method, _, path = route_key.partition(" ")
+    if path.endswith("/{proxy+}"):
+        return method, path.removesuffix("{proxy+}"), True
+    return method, path, False
