@@ -1,0 +1,84 @@
+"""One ASGI app that routes like API Gateway: by the route keys in shared/routes.py, then the console."""
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.responses import FileResponse, JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shared.routes import FUNCTIONS, parse_route_key
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    greedy: bool
+    app: ASGIApp
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method not in ("ANY", method):
+            return False
+        return path.startswith(self.path) and len(path) > len(self.path) if self.greedy else path == self.path
+
+
+def load_app(reference: str) -> ASGIApp:
+    module_name, _, attribute = reference.partition(":")
+    app: ASGIApp = getattr(importlib.import_module(module_name), attribute)
+    return app
+
+
+def build_routes() -> list[Route]:
+    routes: list[Route] = []
+    for function in FUNCTIONS:
+        app = load_app(function.app)
+        for key in function.route_keys:
+            method, path, greedy = parse_route_key(key)
+            routes.append(Route(method, path, greedy, app))
+    # API Gateway prefers an exact route, then the longest greedy prefix.
+    routes.sort(key=lambda route: (route.greedy, -len(route.path)))
+    return routes
+
+
+class Console:
+    """Serves the built console, falling back to index.html for client-side routes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        relative = scope["path"].lstrip("/")
+        candidate = (self.root / relative).resolve()
+        if relative and candidate.is_file() and candidate.is_relative_to(self.root):
+            response = FileResponse(candidate)
+        elif (self.root / "index.html").is_file():
+            response = FileResponse(self.root / "index.html", headers={"cache-control": "no-cache"})
+        else:
+            response = JSONResponse({"code": 404, "msg": "the console is not built; run make dev"}, status_code=404)
+        await response(scope, receive, send)
+
+
+class Gateway:
+    def __init__(self, routes: list[Route], console: Console) -> None:
+        self.routes = routes
+        self.console = console
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            message = await receive()
+            while message["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+                message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        method, path = scope.get("method", "GET"), scope["path"]
+        for route in self.routes:
+            if route.matches(method, path):
+                await route.app(scope, receive, send)
+                return
+        if method in ("GET", "HEAD") and not path.startswith(("/api/", "/v1/")):
+            await self.console(scope, receive, send)
+            return
+        body = {"code": 404, "msg": f"no route matches {method} {path}"}
+        await JSONResponse(body, status_code=404)(scope, receive, send)
