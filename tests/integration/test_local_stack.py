@@ -1,0 +1,122 @@
+"""The local stack itself: routing like API Gateway, the console, ports, restarts, workers, localstack-client."""
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+from localstack_client.session import Session
+
+from tests.support.accounts import bearer, create_token, register
+from tests.support.stack import SERVE, RunningStack, stack_environment, start_stack, stop_stack
+
+sys.path.insert(0, str(SERVE.parent))
+from workers import QueuePoller  # noqa: E402 - a script folder, not a package
+
+from shared.routes import Worker  # noqa: E402
+
+
+def test_ping_and_unknown_routes_answer_with_the_envelope(stack: RunningStack) -> None:
+    ping = httpx.get(f"{stack.base_url}/ping")
+    assert ping.status_code == 200 and ping.json() == {"code": 0, "msg": ""}
+    assert len(ping.headers["x-tt-logid"]) == 24
+    missing = httpx.post(f"{stack.base_url}/api/nothing/v1/here")
+    assert missing.status_code == 404 and missing.json()["code"] == 404
+    inside = httpx.post(f"{stack.base_url}/api/foundation/v1/nothing")
+    assert inside.status_code == 404 and "no route" in inside.json()["msg"]
+    wrong_method = httpx.get(f"{stack.base_url}/api/foundation/v1/users/register")
+    assert wrong_method.status_code == 405 and wrong_method.json()["code"] == 405
+
+
+def test_console_is_served_with_client_side_routes(stack: RunningStack) -> None:
+    root = httpx.get(f"{stack.base_url}/")
+    deep = httpx.get(f"{stack.base_url}/console/enterprise/personal/space/1/pe/prompts")
+    assert root.status_code == deep.status_code == 200
+    assert "<html" in root.text and root.text == deep.text
+
+
+def test_a_second_stack_on_the_same_port_says_the_port_is_taken(stack: RunningStack, tmp_path: Path) -> None:
+    port = stack.base_url.rsplit(":", 1)[1]
+    env = stack_environment(int(port), 0, tmp_path)
+    result = subprocess.run([sys.executable, str(SERVE)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"port {port} is already in use" in result.stderr
+
+
+def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
+    # Given a stack with a user, a token and an uploaded file
+    data_dir = tmp_path / "data"
+    first = start_stack(data_dir)
+    try:
+        account = register(first.base_url)
+        token = create_token(account)
+        upload = httpx.post(
+            f"{first.base_url}/v1/loop/files/upload",
+            headers=bearer(token),
+            data={"workspace_id": account.workspace_id},
+            files={"file": ("kept.txt", b"still here")},
+        )
+        assert upload.json()["code"] == 0
+        cookie = account.client.cookies["session_key"]
+    finally:
+        printed = stop_stack(first)
+    assert "saved a snapshot" in printed
+    # When the stack starts again on the same data directory (new moto, new ports)
+    second = start_stack(data_dir)
+    try:
+        # Then the session, the token and the file are all there
+        session = httpx.get(f"{second.base_url}/api/foundation/v1/users/session", cookies={"session_key": cookie})
+        assert session.json()["user_info"]["email"] == account.email
+        spaces = httpx.post(f"{second.base_url}/api/foundation/v1/spaces/list", headers=bearer(token)).json()
+        assert spaces["spaces"][0]["id"] == account.workspace_id
+        key = f"{account.workspace_id}/kept.txt"
+        assert second.boto3_client("s3").get_object(Bucket="loop-dev-files", Key=key)["Body"].read() == b"still here"
+        login = httpx.post(
+            f"{second.base_url}/api/foundation/v1/users/login_by_password",
+            json={"email": account.email, "password": account.password},
+        )
+        assert login.status_code == 200
+    finally:
+        stop_stack(second)
+
+
+def test_worker_runner_gives_lambda_shaped_batches_and_honours_partial_failures(stack: RunningStack) -> None:
+    # Given a queue with a DLQ after 2 receives, and a handler that fails one message every time
+    sqs = stack.boto3_client("sqs")
+    dlq_url = sqs.create_queue(QueueName="test-runner-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"})
+    queue_url = sqs.create_queue(
+        QueueName="test-runner", Attributes={"VisibilityTimeout": "0", "RedrivePolicy": redrive}
+    )["QueueUrl"]
+    for body in ("ok-1", "poison", "ok-2"):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        assert context.get_remaining_time_in_millis() > 0
+        records = event["Records"]
+        assert all(r["eventSource"] == "aws:sqs" and r["eventSourceARN"].endswith(":test-runner") for r in records)
+        seen.extend(r["body"] for r in records)
+        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records if r["body"] == "poison"]}
+
+    poller = QueuePoller(Worker("test-runner", "unused"), queue_url, handler, threading.Event(), sqs)
+    # When the runner polls until the queue is empty
+    for _ in range(10):
+        poller.poll_once()
+    # Then the good messages ran once each, and the poison one ended in the DLQ after its receives
+    assert sorted(b for b in seen if b != "poison") == ["ok-1", "ok-2"]
+    assert seen.count("poison") == 2
+    dead = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages", [])
+    assert [m["Body"] for m in dead] == ["poison"]
+
+
+def test_localstack_client_reaches_the_same_resources(stack: RunningStack) -> None:
+    session = Session(localstack_host=stack.moto_url.removeprefix("http://"))
+    buckets = [b["Name"] for b in session.client("s3").list_buckets()["Buckets"]]
+    tables = session.client("dynamodb").list_tables()["TableNames"]
+    assert "loop-dev-files" in buckets
+    assert "loop-dev-users" in tables and "loop-dev-personal-access-tokens" in tables
