@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fastapi import FastAPI
 from mangum import Mangum
 
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics, tracer, xray_enabled
 
 # Without these Mangum base64-encodes error and streaming bodies and API Gateway returns them encoded.
 TEXT_MIME_TYPES = [
@@ -28,11 +28,13 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def make_http_handler(app: FastAPI) -> LambdaHandler:
     asgi = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @metrics.log_metrics
-    @tracer.capture_lambda_handler(capture_response=False)
-    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def invoke(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         response: dict[str, Any] = asgi(event, cast(Any, context))
         return response
 
-    return lambda_handler
+    if xray_enabled():
+        invoke = tracer().capture_lambda_handler(capture_response=False)(invoke)
+    handler: LambdaHandler = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)(
+        metrics.log_metrics(invoke)
+    )
+    return handler

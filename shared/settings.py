@@ -22,6 +22,7 @@ class LoopSettings(BaseSettings):
     stage: str = Field(default="dev", pattern=r"^[a-z][a-z0-9-]{0,15}$")
     aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    xray_tracing: bool = False
 
     @property
     def resource_prefix(self) -> str:
@@ -35,6 +36,9 @@ class AuthSettings(LoopSettings):
     # In AWS the secret lives in Secrets Manager; only its ARN is in the environment.
     session_secret_arn: str | None = None
     session_ttl_days: int = Field(default=7, ge=1, le=90)
+    # How long one Lambda instance may reuse a token or membership lookup; a token deleted or a member
+    # removed elsewhere keeps working on other instances for at most this long. 0 turns caching off.
+    auth_cache_ttl_s: float = Field(default=10, ge=0, le=300)
     cookie_secure: bool = False
 
 

@@ -45,7 +45,7 @@ def authenticate_session(cookie: str) -> Principal:
 def authenticate_token(token: str) -> Principal:
     parsed = parse_token(token)
     tokens = TokenRepository()
-    item = tokens.find(parsed.token_id)
+    item = tokens.find_cached(parsed.token_id)
     if item is None or not secret_matches(parsed.secret, item.secret_hash):
         raise Unauthorized("the access token is not valid; it may have been deleted. Create a new one in the console")
     now = now_s()
@@ -58,7 +58,7 @@ def authenticate_token(token: str) -> Principal:
 
 def require_membership(principal: Principal, workspace_id: int) -> WorkspaceScope:
     """A workspace the caller is not in answers 404, so workspace ids do not leak."""
-    member = MemberRepository().find(workspace_id, principal.user_id)
+    member = MemberRepository().find_cached(workspace_id, principal.user_id)
     if member is None:
         raise NotFound(f"workspace {workspace_id} not found, or you are not a member of it")
     return WorkspaceScope(principal=principal, workspace_id=workspace_id, role=SpaceRole(member.role))

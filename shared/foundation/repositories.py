@@ -1,9 +1,10 @@
 """All persistence of foundation items. Nothing above this module touches PynamoDB directly."""
 
 from collections.abc import Iterable
+from functools import cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from shared.dynamo import is_condition_failure
@@ -16,7 +17,8 @@ from shared.foundation.models import (
     UserEmailItem,
     UserItem,
 )
-from shared.settings import LoopSettings, get_settings
+from shared.settings import AuthSettings, LoopSettings, get_settings
+from shared.ttl_cache import TTLCache
 
 
 def _connection() -> Connection:
@@ -93,12 +95,32 @@ class SpaceRepository:
         space.save()
 
 
+@cache
+def _member_cache() -> TTLCache[tuple[int, int], SpaceMemberItem]:
+    return TTLCache(get_settings(AuthSettings).auth_cache_ttl_s)
+
+
+@cache
+def _token_cache() -> TTLCache[int, PersonalAccessTokenItem]:
+    return TTLCache(get_settings(AuthSettings).auth_cache_ttl_s)
+
+
 class MemberRepository:
+    """Every authenticated request checks membership, so `find_cached` keeps it briefly; writes drop it."""
+
     def find(self, space_id: int, user_id: int) -> SpaceMemberItem | None:
         try:
             return SpaceMemberItem.get(space_id, user_id)
         except DoesNotExist:
             return None
+
+    def find_cached(self, space_id: int, user_id: int) -> SpaceMemberItem | None:
+        member = _member_cache().get((space_id, user_id))
+        if member is None:
+            member = self.find(space_id, user_id)
+            if member is not None:
+                _member_cache().put((space_id, user_id), member)
+        return member
 
     def add(self, member: SpaceMemberItem) -> None:
         try:
@@ -109,9 +131,11 @@ class MemberRepository:
             raise
 
     def save(self, member: SpaceMemberItem) -> None:
+        _member_cache().discard((member.space_id, member.user_id))
         member.save()
 
     def remove(self, member: SpaceMemberItem) -> None:
+        _member_cache().discard((member.space_id, member.user_id))
         try:
             member.delete(condition=SpaceMemberItem.user_id.exists())
         except DeleteError as error:
@@ -127,6 +151,8 @@ class MemberRepository:
 
 
 class TokenRepository:
+    """Every OpenAPI request verifies its token, so `find_cached` keeps it briefly; writes drop it."""
+
     def create(self, token: PersonalAccessTokenItem) -> None:
         token.save(condition=PersonalAccessTokenItem.token_id.does_not_exist())
 
@@ -136,15 +162,30 @@ class TokenRepository:
         except DoesNotExist:
             return None
 
+    def find_cached(self, token_id: int) -> PersonalAccessTokenItem | None:
+        token = _token_cache().get(token_id)
+        if token is None:
+            token = self.find(token_id)
+            if token is not None:
+                _token_cache().put(token_id, token)
+        return token
+
     def list_for_user(self, user_id: int) -> list[PersonalAccessTokenItem]:
         return list(PersonalAccessTokenItem.by_user.query(user_id, scan_index_forward=False))
 
     def save(self, token: PersonalAccessTokenItem) -> None:
+        _token_cache().discard(token.token_id)
         token.save()
 
     def touch(self, token: PersonalAccessTokenItem, used_at: int) -> None:
         """Records use without a read-modify-write, so concurrent requests cannot clobber other fields."""
-        token.update(actions=[PersonalAccessTokenItem.last_used_at.set(used_at)])
+        try:
+            condition = PersonalAccessTokenItem.token_id.exists()  # never resurrect a token deleted meanwhile
+            token.update(actions=[PersonalAccessTokenItem.last_used_at.set(used_at)], condition=condition)
+        except UpdateError as error:
+            if not is_condition_failure(error):
+                raise
 
     def delete(self, token: PersonalAccessTokenItem) -> None:
+        _token_cache().discard(token.token_id)
         token.delete()
