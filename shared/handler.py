@@ -35,6 +35,6 @@ def make_http_handler(app: FastAPI) -> LambdaHandler:
     if xray_enabled():
         invoke = tracer().capture_lambda_handler(capture_response=False)(invoke)
     handler: LambdaHandler = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)(
-        metrics.log_metrics(invoke)
+        metrics.log_metrics(invoke, capture_cold_start_metric=True)
     )
     return handler
