@@ -29,16 +29,23 @@ def load_app(reference: str) -> ASGIApp:
     return app
 
 
-def build_routes() -> list[Route]:
+class RouteTable:
+    def __init__(self, routes: list[Route]) -> None:
+        # API Gateway prefers an exact route, then the longest greedy prefix.
+        self.routes = sorted(routes, key=lambda route: (route.greedy, -len(route.path)))
+
+    def match(self, method: str, path: str) -> Route | None:
+        return next((route for route in self.routes if route.matches(method, path)), None)
+
+
+def build_routes() -> RouteTable:
     routes: list[Route] = []
     for function in FUNCTIONS:
         app = load_app(function.app)
         for key in function.route_keys:
             method, path, greedy = parse_route_key(key)
             routes.append(Route(method, path, greedy, app))
-    # API Gateway prefers an exact route, then the longest greedy prefix.
-    routes.sort(key=lambda route: (route.greedy, -len(route.path)))
-    return routes
+    return RouteTable(routes)
 
 
 class Console:
@@ -60,7 +67,7 @@ class Console:
 
 
 class Gateway:
-    def __init__(self, routes: list[Route], console: Console) -> None:
+    def __init__(self, routes: RouteTable, console: Console) -> None:
         self.routes = routes
         self.console = console
 
@@ -73,10 +80,10 @@ class Gateway:
             await send({"type": "lifespan.shutdown.complete"})
             return
         method, path = scope.get("method", "GET"), scope["path"]
-        for route in self.routes:
-            if route.matches(method, path):
-                await route.app(scope, receive, send)
-                return
+        route = self.routes.match(method, path)
+        if route is not None:
+            await route.app(scope, receive, send)
+            return
         if method in ("GET", "HEAD") and not path.startswith(("/api/", "/v1/")):
             await self.console(scope, receive, send)
             return

@@ -40,7 +40,9 @@ def test_register_sets_an_httponly_week_long_session_and_a_personal_workspace(st
 
 
 def test_register_refuses_a_taken_email_in_any_case(stack: RunningStack, account: Account) -> None:
-    response = httpx.post(f"{stack.base_url}{REGISTER}", json={"email": account.email.upper(), "password": "x-long-pass-1"})
+    response = httpx.post(
+        f"{stack.base_url}{REGISTER}", json={"email": account.email.upper(), "password": "x-long-pass-1"}
+    )
     assert_error(response, 409, "already exists")
 
 

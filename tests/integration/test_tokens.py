@@ -14,7 +14,10 @@ TOKENS = "/api/auth/v1/personal_access_tokens"
 def upload(stack: RunningStack, token: str, workspace_id: str) -> httpx.Response:
     files = {"file": ("probe.txt", b"hello")}
     return httpx.post(
-        f"{stack.base_url}/v1/loop/files/upload", headers=bearer(token), data={"workspace_id": workspace_id}, files=files
+        f"{stack.base_url}/v1/loop/files/upload",
+        headers=bearer(token),
+        data={"workspace_id": workspace_id},
+        files=files,
     )
 
 
