@@ -1,13 +1,17 @@
 """Import time of each Lambda handler module in a fresh interpreter (`python -X importtime`).
 
-Prints the median over several runs, with X-Ray tracing on as in Lambda and off, after one warm-up run
-so that bytecode compilation is not counted (Lambda ships compiled files only if the layer has them).
+1. The repository under the development interpreter, X-Ray on and off, after a warm-up run that
+   writes bytecode.
+2. When `make layers` has built `.build/` and LOOP_LAMBDA_PYTHON names a Python of the Lambda
+   runtime's version: the built bundle as Lambda imports it (read-only, nothing written), with the
+   bytecode the build shipped and without it.
 """
 
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +50,51 @@ def lambda_env(tracing: bool) -> dict[str, str]:
     return env
 
 
+def bundle_python(interpreter: str) -> Path:
+    """A venv of the runtime's Python with the boto3 Lambda provides, at the version uv.lock pins."""
+    import tomllib
+
+    venv = REPO_ROOT / ".build" / "bench-runtime-venv"
+    if not (venv / "bin" / "python").exists():
+        locked = tomllib.loads((REPO_ROOT / "uv.lock").read_text())["package"]
+        boto3 = next(package["version"] for package in locked if package["name"] == "boto3")
+        subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, f"boto3=={boto3}"], check=True)
+    return venv / "bin" / "python"
+
+
+def bundle_import_ms(python: Path, module: str, function: str, bytecode: bool) -> float:
+    build = REPO_ROOT / ".build"
+    env = lambda_env(tracing=False)
+    env.update(
+        PYTHONPATH=f"{build / 'layers' / 'common' / 'python'}:{build / 'functions' / function}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if not bytecode:
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp()  # an empty cache: every module is compiled again
+    result = subprocess.run(
+        [str(python), "-X", "importtime", "-c", f"import {module}"], env=env, capture_output=True, text=True, check=True
+    )
+    last = [line for line in result.stderr.splitlines() if line.startswith("import time:")][-1]
+    return int(last.split("|")[1]) / 1000
+
+
+def bench_bundle() -> None:
+    interpreter = os.environ.get("LOOP_LAMBDA_PYTHON")
+    if not interpreter or not (REPO_ROOT / ".build" / "layers" / "common" / "python" / "shared").exists():
+        print("  (set LOOP_LAMBDA_PYTHON to a Python 3.12 and run `make layers` to time the Lambda bundle too)")
+        return
+    python = bundle_python(interpreter)
+    print(f"the built Lambda bundle under {interpreter}, X-Ray off, nothing written:")
+    for function in FUNCTIONS:
+        module = function.handler.rpartition(".")[0]
+        for bytecode in (True, False):
+            samples = [bundle_import_ms(python, module, function.module, bytecode) for _ in range(RUNS)]
+            label = "with shipped bytecode" if bytecode else "compiling every module"
+            print(f"  {module:<34} {label:<24} median {statistics.median(samples):7.1f} ms")
+
+
 def main() -> None:
     print(f"handler import time, median of {RUNS} fresh interpreters (target for foundation: < 300 ms)")
     for function in FUNCTIONS:
@@ -59,6 +108,7 @@ def main() -> None:
                 f"  {module:<34} {label}  median {statistics.median(samples):7.1f} ms"
                 f"  min {min(samples):7.1f} ms  max {max(samples):7.1f} ms"
             )
+    bench_bundle()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,21 @@
+"""The common Lambda layer: runtime dependencies and the `shared` library, built by layers/build.py."""
+
+from pathlib import Path
+
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
+
+
+class CommonLayerConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, asset_dir: Path):
+        super().__init__(scope, construct_id)
+        self.layer = lambda_.LayerVersion(
+            self,
+            "Layer",
+            code=lambda_.Code.from_asset(str(asset_dir)),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Loop: runtime dependencies and the shared library",
+        )

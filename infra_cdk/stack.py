@@ -1,0 +1,62 @@
+"""One stack per stage. It only composes the constructs; each construct owns one capability."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from infra_cdk.artifacts import BuildArtifacts
+from infra_cdk.constructs.api import HttpApiConstruct
+from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
+from infra_cdk.constructs.layers import CommonLayerConstruct
+from infra_cdk.constructs.queues import QueuesConstruct
+from infra_cdk.constructs.secrets import SessionSecretConstruct
+from infra_cdk.constructs.storage import StorageConstruct
+from infra_cdk.constructs.tables import TablesConstruct
+from shared.resources import QUEUES, QueueSpec
+from shared.routes import FUNCTIONS, FunctionSpec
+from shared.settings import resource_prefix
+
+
+class LoopStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: str,
+        artifacts: BuildArtifacts,
+        xray: bool = False,
+        functions: Sequence[FunctionSpec] = FUNCTIONS,
+        queues: Sequence[QueueSpec] = QUEUES,
+        **kwargs: Any,
+    ):
+        super().__init__(scope, construct_id, **kwargs)
+        prefix = resource_prefix(stage)
+        Tags.of(self).add("project", "loop")
+        Tags.of(self).add("stage", stage)
+
+        tables = TablesConstruct(self, "Tables", prefix=prefix)
+        storage = StorageConstruct(self, "Storage")
+        queue_set = QueuesConstruct(self, "Queues", prefix=prefix, specs=queues)
+        session_secret = SessionSecretConstruct(self, "SessionSecret")
+        layer = CommonLayerConstruct(self, "CommonLayer", asset_dir=artifacts.common_layer_dir)
+        lambdas = FunctionsConstruct(
+            self,
+            "Functions",
+            stage=stage,
+            xray=xray,
+            specs=functions,
+            artifacts=artifacts,
+            layer=layer.layer,
+            resources=FunctionResources(
+                tables=list(tables.tables.values()),
+                buckets=list(storage.buckets.values()),
+                queues=queue_set.queues,
+                session_secret=session_secret.secret,
+            ),
+        )
+        api = HttpApiConstruct(self, "Api", prefix=prefix, specs=functions, functions=lambdas.http_functions)
+
+        CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the Loop API (point the SDK here)")
