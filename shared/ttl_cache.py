@@ -3,6 +3,7 @@
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -34,6 +35,15 @@ class TTLCache(Generic[K, V]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get_or_load(self, key: K, load: Callable[[], V | None]) -> V | None:
+        """The cached value, or what `load` finds (a miss is not cached, so a new entry shows at once)."""
+        value = self.get(key)
+        if value is None:
+            value = load()
+            if value is not None:
+                self.put(key, value)
+        return value
 
     def discard(self, key: K) -> None:
         with self._lock:

@@ -115,12 +115,7 @@ class MemberRepository:
             return None
 
     def find_cached(self, space_id: int, user_id: int) -> SpaceMemberItem | None:
-        member = _member_cache().get((space_id, user_id))
-        if member is None:
-            member = self.find(space_id, user_id)
-            if member is not None:
-                _member_cache().put((space_id, user_id), member)
-        return member
+        return _member_cache().get_or_load((space_id, user_id), lambda: self.find(space_id, user_id))
 
     def add(self, member: SpaceMemberItem) -> None:
         try:
@@ -163,12 +158,7 @@ class TokenRepository:
             return None
 
     def find_cached(self, token_id: int) -> PersonalAccessTokenItem | None:
-        token = _token_cache().get(token_id)
-        if token is None:
-            token = self.find(token_id)
-            if token is not None:
-                _token_cache().put(token_id, token)
-        return token
+        return _token_cache().get_or_load(token_id, lambda: self.find(token_id))
 
     def list_for_user(self, user_id: int) -> list[PersonalAccessTokenItem]:
         return list(PersonalAccessTokenItem.by_user.query(user_id, scan_index_forward=False))

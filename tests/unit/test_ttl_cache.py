@@ -25,3 +25,17 @@ def test_zero_ttl_caches_nothing() -> None:
     cache: TTLCache[str, int] = TTLCache(ttl_s=0)
     cache.put("a", 1)
     assert cache.get("a") is None
+
+
+def test_get_or_load_caches_hits_but_not_misses() -> None:
+    cache: TTLCache[str, int] = TTLCache(ttl_s=60)
+    calls: list[str] = []
+
+    def load(value: int | None) -> int | None:
+        calls.append("load")
+        return value
+
+    assert cache.get_or_load("a", lambda: load(None)) is None
+    assert cache.get_or_load("a", lambda: load(1)) == 1
+    assert cache.get_or_load("a", lambda: load(2)) == 1
+    assert calls == ["load", "load"]
