@@ -42,7 +42,7 @@ def _user_info(user: UserItem) -> schemas.UserInfoDetail:
     )
 
 
-def _page(items: list[object], page: schemas.Page) -> slice:
+def _page(page: schemas.Page) -> slice:
     start = (page.page_number - 1) * page.page_size
     return slice(start, start + page.page_size)
 
@@ -80,8 +80,8 @@ def register(request: schemas.RegisterRequest) -> SignedIn:
         created_at=now,
         updated_at=now,
     )
-    UserRepository().create(user)
-    _create_space(user.user_id, f"{user.name}'s workspace", "", SpaceType.PERSONAL)
+    space, owner = _new_space(user.user_id, f"{user.name}'s workspace", "", SpaceType.PERSONAL)
+    UserRepository().create(user, space, owner)
     return _start_session(user)
 
 
@@ -132,7 +132,7 @@ def _space(space: SpaceItem, role: int) -> schemas.Space:
     )
 
 
-def _create_space(owner_id: int, name: str, description: str, space_type: SpaceType) -> schemas.Space:
+def _new_space(owner_id: int, name: str, description: str, space_type: SpaceType) -> tuple[SpaceItem, SpaceMemberItem]:
     now = now_ms()
     space = SpaceItem(
         new_id(),
@@ -143,17 +143,14 @@ def _create_space(owner_id: int, name: str, description: str, space_type: SpaceT
         created_at=now,
         updated_at=now,
     )
-    owner = SpaceMemberItem(space.space_id, owner_id, role=int(SpaceRole.OWNER), created_at=now)
-    SpaceRepository().create_with_owner(space, owner)
-    return _space(space, SpaceRole.OWNER)
+    return space, SpaceMemberItem(space.space_id, owner_id, role=int(SpaceRole.OWNER), created_at=now)
 
 
 def list_spaces(principal: Principal, request: schemas.ListSpacesRequest) -> tuple[list[schemas.Space], int]:
     roles = {member.space_id: member.role for member in MemberRepository().list_for_user(principal.user_id)}
     spaces = SpaceRepository().batch_get(roles)
     spaces.sort(key=lambda space: (space.space_type != SpaceType.PERSONAL, space.created_at))
-    window = spaces[_page(list(spaces), request)]
-    return [_space(space, roles[space.space_id]) for space in window], len(spaces)
+    return [_space(space, roles[space.space_id]) for space in spaces[_page(request)]], len(spaces)
 
 
 def get_space(scope: WorkspaceScope) -> schemas.Space:
@@ -161,7 +158,9 @@ def get_space(scope: WorkspaceScope) -> schemas.Space:
 
 
 def create_team_space(principal: Principal, request: schemas.CreateSpaceRequest) -> schemas.Space:
-    return _create_space(principal.user_id, request.name, request.description, SpaceType.TEAM)
+    space, owner = _new_space(principal.user_id, request.name, request.description, SpaceType.TEAM)
+    SpaceRepository().create_with_owner(space, owner)
+    return _space(space, SpaceRole.OWNER)
 
 
 def _require_manager(scope: WorkspaceScope) -> None:
@@ -311,7 +310,7 @@ def list_tokens(
     principal: Principal, request: schemas.ListTokensRequest
 ) -> tuple[list[schemas.PersonalAccessToken], int]:
     items = TokenRepository().list_for_user(principal.user_id)
-    return [_token(item) for item in items[_page(list(items), request)]], len(items)
+    return [_token(item) for item in items[_page(request)]], len(items)
 
 
 def get_token(principal: Principal, token_id: int) -> schemas.PersonalAccessToken:

@@ -27,13 +27,18 @@ def _connection() -> Connection:
 
 
 class UserRepository:
-    def create(self, user: UserItem) -> None:
-        """Writes the user and claims its email in one transaction; a taken email raises Conflict."""
+    def create(self, user: UserItem, personal_space: SpaceItem, owner: SpaceMemberItem) -> None:
+        """Claims the email and writes the user with their personal workspace, all or nothing.
+
+        A taken email raises Conflict and leaves nothing behind.
+        """
         claim = UserEmailItem(user.email, user_id=user.user_id)
         try:
             with TransactWrite(connection=_connection()) as transaction:
                 transaction.save(claim, condition=UserEmailItem.email.does_not_exist())
                 transaction.save(user, condition=UserItem.user_id.does_not_exist())
+                transaction.save(personal_space, condition=SpaceItem.space_id.does_not_exist())
+                transaction.save(owner)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise Conflict(f"an account with the email {user.email} already exists; sign in instead") from error
