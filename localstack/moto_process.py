@@ -1,10 +1,14 @@
 """Runs moto's server as a child process, so it has its own interpreter and GIL."""
 
+import ctypes
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+
+_PR_SET_PDEATHSIG = 1
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -29,11 +33,20 @@ def wait_until_up(url: str, timeout_s: float = 20) -> None:
             time.sleep(0.05)
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to moto if the stack dies, even by SIGKILL, so no orphan holds the port."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_moto(port: int) -> subprocess.Popen[bytes]:
+    # A session of its own keeps Ctrl-C in the terminal from killing moto before the final snapshot;
+    # the stack stops it afterwards.
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/moto-api/")

@@ -66,7 +66,9 @@ def start_stack(data_dir: Path, *, port: int | None = None, moto_port: int | Non
     env = stack_environment(port, moto_port, data_dir, **extra)
     log_path = data_dir.parent / f"{data_dir.name}-stack-{port}.log"
     with log_path.open("wb") as log:  # a file, not a pipe: a full pipe would block the stack
-        process = subprocess.Popen([sys.executable, str(SERVE)], cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            [sys.executable, str(SERVE)], cwd=REPO_ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
     stack = RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", data_dir, process, log_path, env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -83,9 +85,9 @@ def start_stack(data_dir: Path, *, port: int | None = None, moto_port: int | Non
 
 
 def stop_stack(stack: RunningStack) -> str:
-    """Ctrl-C, as a developer would; returns everything the stack printed."""
+    """Ctrl-C, as a terminal sends it: SIGINT to the whole process group. Returns what the stack printed."""
     if stack.process.poll() is None:
-        stack.process.send_signal(signal.SIGINT)
+        os.killpg(stack.process.pid, signal.SIGINT)
         try:
             stack.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
