@@ -96,8 +96,31 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
+# Every route can fail this way; FastAPI's own 422 never happens because validation errors answer 400.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in [
+        (400, "Invalid input; `msg` names the field"),
+        (401, "Not signed in, or the token is missing, malformed, expired or deleted"),
+        (404, "Not found, or in a workspace you are not a member of"),
+        (500, "Internal error"),
+    ]
+}
+
+
+def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                operation.get("responses", {}).pop("422", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
 def create_app(*routers: APIRouter, title: str = "Loop") -> FastAPI:
-    app = FastAPI(title=title, generate_unique_id_function=_operation_id)
+    app = FastAPI(title=title, generate_unique_id_function=_operation_id, responses=ERROR_RESPONSES)
+    app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     app.add_exception_handler(LoopError, _loop_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -84,3 +84,11 @@ def test_ping_and_log_id() -> None:
     response = client.get("/ping")
     assert response.json() == {"code": 0, "msg": ""}
     assert response.headers["x-tt-logid"] != client.get("/ping").headers["x-tt-logid"]
+
+
+def test_openapi_documents_the_error_envelope_and_not_422() -> None:
+    schema = client.get("/openapi.json").json()
+    responses = schema["paths"]["/api/test/v1/echo"]["post"]["responses"]
+    assert "422" not in responses
+    assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+    assert schema["paths"]["/api/test/v1/echo"]["post"]["operationId"] == "test-echo"
