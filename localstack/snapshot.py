@@ -1,19 +1,28 @@
 """Keeps DynamoDB items and S3 objects in a directory across restarts (moto keeps them only in memory).
 
+Each snapshot is a new generation directory; a `CURRENT` file, replaced atomically, names the complete
+one, so a crash or a second Ctrl-C in the middle of a snapshot leaves the previous one intact. Object
+bodies are stored once by content hash and shared between generations.
+
 SQS is not snapshotted: moto replays queues wrongly, and every module's reconciler re-enqueues work
 that was durable but unfinished.
 """
 
 import base64
+import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from provision import bucket_name, client
 
 from shared.resources import BUCKETS, TABLES
+
+Index = dict[str, dict[str, dict[str, str]]]  # logical bucket → key → {"etag", "sha256"}
 
 
 def _encode(value: Any) -> Any:
@@ -41,24 +50,89 @@ def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
         handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
         temp = Path(handle.name)
     os.replace(temp, path)
 
 
-def dump_tables(directory: Path) -> None:
+def current_generation(root: Path) -> Path | None:
+    pointer = root / "CURRENT"
+    if not pointer.exists():
+        return None
+    generation = root / pointer.read_text().strip()
+    return generation if generation.is_dir() else None
+
+
+def _dump_tables(generation: Path) -> None:
     dynamodb = client("dynamodb")
     for model in TABLES:
         lines: list[str] = []
         for page in dynamodb.get_paginator("scan").paginate(TableName=model.Meta.table_name):
             lines.extend(json.dumps(_encode(item)) for item in page["Items"])
-        _atomic_write(directory / "tables" / f"{model.Meta.logical_name}.jsonl", "\n".join(lines).encode())
+        _atomic_write(generation / "tables" / f"{model.Meta.logical_name}.jsonl", "\n".join(lines).encode())
 
 
-def restore_tables(directory: Path) -> int:
+def _dump_objects(root: Path, previous: Index) -> Index:
+    """Downloads only objects whose ETag changed since the previous snapshot."""
+    s3 = client("s3")
+    index: Index = {}
+    for bucket in BUCKETS:
+        known, current = previous.get(bucket.name, {}), {}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name(bucket.name)):
+            for entry in page.get("Contents", []):
+                key, etag = entry["Key"], entry["ETag"]
+                seen = known.get(key)
+                if seen and seen["etag"] == etag and (root / "blobs" / seen["sha256"]).exists():
+                    current[key] = seen
+                    continue
+                body = s3.get_object(Bucket=bucket_name(bucket.name), Key=key)["Body"].read()
+                digest = hashlib.sha256(body).hexdigest()
+                if not (root / "blobs" / digest).exists():
+                    _atomic_write(root / "blobs" / digest, body)
+                current[key] = {"etag": etag, "sha256": digest}
+        index[bucket.name] = current
+    return index
+
+
+def _read_index(generation: Path | None) -> Index:
+    if generation is None or not (generation / "objects.json").exists():
+        return {}
+    index: Index = json.loads((generation / "objects.json").read_text())
+    return index
+
+
+def _collect_garbage(root: Path, keep: Path, index: Index) -> None:
+    for path in root.glob("g-*"):
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+    referenced = {entry["sha256"] for objects in index.values() for entry in objects.values()}
+    for blob in (root / "blobs").glob("*"):
+        if blob.name not in referenced:
+            blob.unlink(missing_ok=True)
+
+
+def take_snapshot(data_dir: Path) -> None:
+    root = data_dir / "snapshot"
+    previous = current_generation(root)
+    generation = root / f"g-{time.time_ns()}"
+    _dump_tables(generation)
+    index = _dump_objects(root, _read_index(previous))
+    _atomic_write(generation / "objects.json", json.dumps(index).encode())
+    _atomic_write(root / "CURRENT", generation.name.encode())  # the moment the new snapshot counts
+    _collect_garbage(root, generation, index)
+
+
+def restore_snapshot(data_dir: Path) -> tuple[int, int]:
+    """Loads the last complete snapshot; returns how many items and objects it restored."""
+    root = data_dir / "snapshot"
+    generation = current_generation(root)
+    if generation is None:
+        return 0, 0
     dynamodb = client("dynamodb")
-    restored = 0
+    items_restored = 0
     for model in TABLES:
-        path = directory / "tables" / f"{model.Meta.logical_name}.jsonl"
+        path = generation / "tables" / f"{model.Meta.logical_name}.jsonl"
         if not path.exists():
             continue
         items = [_decode(json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
@@ -67,59 +141,12 @@ def restore_tables(directory: Path) -> int:
             pending: dict[str, Any] = {model.Meta.table_name: requests}
             while pending:
                 pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-        restored += len(items)
-    return restored
-
-
-def _object_path(root: Path, key: str) -> Path:
-    # Keys may contain anything; hex keeps them safe as file names and reversible.
-    return root / key.encode().hex()
-
-
-def dump_objects(directory: Path) -> None:
-    """Copies new or changed objects only, tracked by ETag in an index written last."""
+        items_restored += len(items)
     s3 = client("s3")
-    for bucket in BUCKETS:
-        root = directory / "s3" / bucket.name
-        index_path = root / "index.json"
-        previous: dict[str, str] = json.loads(index_path.read_text()) if index_path.exists() else {}
-        current: dict[str, str] = {}
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name(bucket.name)):
-            for entry in page.get("Contents", []):
-                key, etag = entry["Key"], entry["ETag"]
-                current[key] = etag
-                if previous.get(key) != etag or not _object_path(root, key).exists():
-                    body = s3.get_object(Bucket=bucket_name(bucket.name), Key=key)["Body"].read()
-                    _atomic_write(_object_path(root, key), body)
-        for key in previous.keys() - current.keys():
-            _object_path(root, key).unlink(missing_ok=True)
-        _atomic_write(index_path, json.dumps(current).encode())
-
-
-def restore_objects(directory: Path) -> int:
-    s3 = client("s3")
-    restored = 0
-    for bucket in BUCKETS:
-        root = directory / "s3" / bucket.name
-        index_path = root / "index.json"
-        if not index_path.exists():
-            continue
-        for key in json.loads(index_path.read_text()):
-            path = _object_path(root, key)
-            if path.exists():
-                s3.put_object(Bucket=bucket_name(bucket.name), Key=key, Body=path.read_bytes())
-                restored += 1
-    return restored
-
-
-def take_snapshot(data_dir: Path) -> None:
-    snapshot = data_dir / "snapshot"
-    dump_tables(snapshot)
-    dump_objects(snapshot)
-
-
-def restore_snapshot(data_dir: Path) -> tuple[int, int]:
-    snapshot = data_dir / "snapshot"
-    if not snapshot.exists():
-        return 0, 0
-    return restore_tables(snapshot), restore_objects(snapshot)
+    objects_restored = 0
+    for logical, objects in _read_index(generation).items():
+        for key, entry in objects.items():
+            body = (root / "blobs" / entry["sha256"]).read_bytes()
+            s3.put_object(Bucket=bucket_name(logical), Key=key, Body=body)
+            objects_restored += 1
+    return items_restored, objects_restored

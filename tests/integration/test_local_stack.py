@@ -64,6 +64,10 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
     finally:
         printed = stop_stack(first)
     assert "saved a snapshot" in printed
+    # And a later snapshot died half-written (a second Ctrl-C, a crash)
+    half_written = data_dir / "snapshot" / "g-99999999999999999999" / "tables"
+    half_written.mkdir(parents=True)
+    (half_written / "users.jsonl").write_text("{not json")
     # When the stack starts again on the same data directory (new moto, new ports)
     second = start_stack(data_dir)
     try:
@@ -81,6 +85,8 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
         assert login.status_code == 200
     finally:
         stop_stack(second)
+    # And the half-written snapshot was ignored, then cleaned up by the next complete one
+    assert not half_written.parent.exists()
 
 
 def test_worker_runner_gives_lambda_shaped_batches_and_honours_partial_failures(stack: RunningStack) -> None:
