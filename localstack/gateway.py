@@ -1,6 +1,10 @@
 """One ASGI app that routes like API Gateway: by the route keys in shared/routes.py, then the console."""
 
+import asyncio
 import importlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,10 +70,46 @@ class Console:
         await response(scope, receive, send)
 
 
+class RequestGate:
+    """Lets a snapshot hold new requests and wait for running ones, so every table is copied at one
+    moment: a registration between two table scans would otherwise leave an email claim without its user."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._active = 0
+        self._closed = False
+
+    async def enter(self) -> None:
+        while True:
+            with self._condition:
+                if not self._closed:
+                    self._active += 1
+                    return
+            await asyncio.sleep(0.005)
+
+    def leave(self) -> None:
+        with self._condition:
+            self._active -= 1
+            self._condition.notify_all()
+
+    @contextmanager
+    def closed(self, drain_timeout_s: float = 5.0) -> Iterator[None]:
+        """A long stream (SSE) may outlive `drain_timeout_s`; the snapshot then goes ahead without it."""
+        with self._condition:
+            self._closed = True
+            self._condition.wait_for(lambda: self._active == 0, timeout=drain_timeout_s)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._closed = False
+
+
 class Gateway:
-    def __init__(self, routes: RouteTable, console: Console) -> None:
+    def __init__(self, routes: RouteTable, console: Console, gate: RequestGate) -> None:
         self.routes = routes
         self.console = console
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -82,7 +122,11 @@ class Gateway:
         method, path = scope.get("method", "GET"), scope["path"]
         route = self.routes.match(method, path)
         if route is not None:
-            await route.app(scope, receive, send)
+            await self.gate.enter()
+            try:
+                await route.app(scope, receive, send)
+            finally:
+                self.gate.leave()
             return
         if method in ("GET", "HEAD") and not path.startswith(("/api/", "/v1/")):
             await self.console(scope, receive, send)

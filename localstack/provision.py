@@ -1,18 +1,12 @@
 """Creates every table, queue (with its DLQ) and bucket that shared/resources.py defines. Idempotent."""
 
 import json
-from typing import Any
 
-import boto3
 from pynamodb.models import Model
 
+from shared.aws import dynamodb_client, s3_client, sqs_client
 from shared.resources import BUCKETS, QUEUES, TABLES, dlq_name, queue_name
 from shared.settings import LoopSettings, get_settings
-
-
-def client(service: str) -> Any:
-    settings = get_settings(LoopSettings)
-    return boto3.client(service, region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)  # type: ignore[call-overload]
 
 
 def bucket_name(logical: str) -> str:
@@ -24,7 +18,7 @@ def create_table(model: type[Model]) -> None:
         model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
     ttl_attribute = getattr(model.Meta, "time_to_live_attribute", None)
     if ttl_attribute:
-        client("dynamodb").update_time_to_live(
+        dynamodb_client().update_time_to_live(
             TableName=model.Meta.table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute},
         )
@@ -32,7 +26,7 @@ def create_table(model: type[Model]) -> None:
 
 def create_queues() -> dict[str, str]:
     """Returns logical queue name → queue URL."""
-    sqs = client("sqs")
+    sqs = sqs_client()
     prefix = get_settings(LoopSettings).resource_prefix
     urls: dict[str, str] = {}
     for queue in QUEUES:
@@ -50,7 +44,7 @@ def create_queues() -> dict[str, str]:
 
 
 def create_buckets() -> None:
-    s3 = client("s3")
+    s3 = s3_client()
     existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
     for bucket in BUCKETS:
         name = bucket_name(bucket.name)

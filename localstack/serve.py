@@ -45,12 +45,14 @@ def snapshot_every(interval_s: float, stop: threading.Event, take: Callable[[], 
 def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
     # Function modules read the environment when imported, so these imports come after export_environment.
     import uvicorn
-    from gateway import Console, Gateway, build_routes
+    from gateway import Console, Gateway, RequestGate, build_routes
     from provision import provision
     from snapshot import restore_snapshot, take_snapshot
     from workers import run_reconcilers, start_workers
 
     stop = threading.Event()
+    gate = RequestGate()
+    snapshots: threading.Thread | None = None
     restored = False
     try:
         queue_urls = provision()
@@ -61,13 +63,20 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
         run_reconcilers()
         start_workers(queue_urls, stop)
         if moto is not None:
-            take = lambda: take_snapshot(config.data_dir)  # noqa: E731
-            threading.Thread(target=snapshot_every, args=(config.snapshot_interval_s, stop, take), daemon=True).start()
-        app = Gateway(build_routes(), Console(console_root()))
+
+            def take() -> None:
+                with gate.closed():
+                    take_snapshot(config.data_dir)
+
+            snapshots = threading.Thread(target=snapshot_every, args=(config.snapshot_interval_s, stop, take))
+            snapshots.start()
+        app = Gateway(build_routes(), Console(console_root()), gate)
         print(f"loop: serving http://{config.host}:{config.port} (AWS at {config.endpoint})", flush=True)
         uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
     finally:
         stop.set()
+        if snapshots is not None:
+            snapshots.join()  # a periodic snapshot still running would race the final one
         # Never overwrite a good snapshot with a half-restored store.
         if moto is not None and restored:
             take_snapshot(config.data_dir)

@@ -14,12 +14,14 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from provision import bucket_name, client
+from provision import bucket_name
 
+from shared.aws import dynamodb_client, s3_client
 from shared.resources import BUCKETS, TABLES
 
 Index = dict[str, dict[str, dict[str, str]]]  # logical bucket → key → {"etag", "sha256"}
@@ -65,7 +67,7 @@ def current_generation(root: Path) -> Path | None:
 
 
 def _dump_tables(generation: Path) -> None:
-    dynamodb = client("dynamodb")
+    dynamodb = dynamodb_client()
     for model in TABLES:
         lines: list[str] = []
         for page in dynamodb.get_paginator("scan").paginate(TableName=model.Meta.table_name):
@@ -75,7 +77,7 @@ def _dump_tables(generation: Path) -> None:
 
 def _dump_objects(root: Path, previous: Index) -> Index:
     """Downloads only objects whose ETag changed since the previous snapshot."""
-    s3 = client("s3")
+    s3 = s3_client()
     index: Index = {}
     for bucket in BUCKETS:
         known, current = previous.get(bucket.name, {}), {}
@@ -102,9 +104,14 @@ def _read_index(generation: Path | None) -> Index:
     return index
 
 
+def _generation_number(path: Path) -> int:
+    return int(path.name.removeprefix("g-"))
+
+
 def _collect_garbage(root: Path, keep: Path, index: Index) -> None:
+    """Removes older generations (complete or half-written) and the blobs only they used."""
     for path in root.glob("g-*"):
-        if path != keep:
+        if path.is_dir() and _generation_number(path) < _generation_number(keep):
             shutil.rmtree(path, ignore_errors=True)
     referenced = {entry["sha256"] for objects in index.values() for entry in objects.values()}
     for blob in (root / "blobs").glob("*"):
@@ -112,8 +119,15 @@ def _collect_garbage(root: Path, keep: Path, index: Index) -> None:
             blob.unlink(missing_ok=True)
 
 
+_one_at_a_time = threading.Lock()
+
+
 def take_snapshot(data_dir: Path) -> None:
-    root = data_dir / "snapshot"
+    with _one_at_a_time:
+        _take_snapshot(data_dir / "snapshot")
+
+
+def _take_snapshot(root: Path) -> None:
     previous = current_generation(root)
     generation = root / f"g-{time.time_ns()}"
     _dump_tables(generation)
@@ -129,7 +143,7 @@ def restore_snapshot(data_dir: Path) -> tuple[int, int]:
     generation = current_generation(root)
     if generation is None:
         return 0, 0
-    dynamodb = client("dynamodb")
+    dynamodb = dynamodb_client()
     items_restored = 0
     for model in TABLES:
         path = generation / "tables" / f"{model.Meta.logical_name}.jsonl"
@@ -142,7 +156,7 @@ def restore_snapshot(data_dir: Path) -> tuple[int, int]:
             while pending:
                 pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
         items_restored += len(items)
-    s3 = client("s3")
+    s3 = s3_client()
     objects_restored = 0
     for logical, objects in _read_index(generation).items():
         for key, entry in objects.items():

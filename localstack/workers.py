@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from provision import client
-
+from shared.aws import sqs_client
 from shared.routes import FUNCTIONS, Worker
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -102,7 +101,7 @@ class QueuePoller(threading.Thread):
 
 def start_workers(queue_urls: dict[str, str], stop: threading.Event) -> list[QueuePoller]:
     pollers = [
-        QueuePoller(worker, queue_urls[worker.queue], load_handler(worker.handler), stop, client("sqs"))
+        QueuePoller(worker, queue_urls[worker.queue], load_handler(worker.handler), stop, sqs_client())
         for function in FUNCTIONS
         for worker in function.workers
     ]

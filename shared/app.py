@@ -102,7 +102,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, description in [
         (400, "Invalid input; `msg` names the field"),
         (401, "Not signed in, or the token is missing, malformed, expired or deleted"),
+        (403, "Signed in, but your role does not allow this"),
         (404, "Not found, or in a workspace you are not a member of"),
+        (409, "Conflicts with the current state (already exists, changed meanwhile)"),
+        (413, "The request body is over the limit"),
+        (429, "Over a rate limit or quota; retry later"),
         (500, "Internal error"),
     ]
 }

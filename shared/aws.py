@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from shared.settings import LoopSettings, get_settings
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
@@ -29,6 +30,12 @@ def _client(service: str) -> Any:
         endpoint_url=settings.aws_endpoint_url,
         config=config,
     )
+
+
+def dynamodb_client() -> "DynamoDBClient":
+    """For tooling (the local stack's provisioning and snapshots); the functions use PynamoDB."""
+    client: DynamoDBClient = _client("dynamodb")
+    return client
 
 
 def s3_client() -> "S3Client":

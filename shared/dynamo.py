@@ -1,11 +1,16 @@
 """PynamoDB conventions: table names per stage, the endpoint, and the exceptions we translate."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.attributes import Attribute
 from pynamodb.constants import NUMBER
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 
+from shared.errors import NotFound
 from shared.settings import LoopSettings, get_settings
 
 
@@ -50,6 +55,19 @@ def is_condition_failure(error: PutError | UpdateError | DeleteError | TransactW
         reasons = getattr(error, "cancellation_reasons", None) or []
         return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
     return False
+
+
+def update_existing(item: Model, actions: Sequence[Action], exists: Condition, missing: str) -> None:
+    """Applies `actions` only if the item still exists, so an edit never resurrects a deleted item.
+
+    PynamoDB loads the item's new attributes into `item`. A deleted item raises NotFound(`missing`).
+    """
+    try:
+        item.update(actions=list(actions), condition=exists)
+    except UpdateError as error:
+        if is_condition_failure(error):
+            raise NotFound(missing) from error
+        raise
 
 
 class IntegerAttribute(Attribute[int]):

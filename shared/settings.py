@@ -44,7 +44,7 @@ class AuthSettings(LoopSettings):
 
 class StorageSettings(LoopSettings):
     files_bucket: str | None = None
-    presign_ttl_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
+    presign_ttl_seconds: int = Field(default=900, ge=60, le=3600)
 
     @property
     def files_bucket_name(self) -> str:

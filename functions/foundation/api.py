@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -125,8 +125,13 @@ def create_token(body: schemas.CreateTokenRequest, principal: ConsoleUser) -> sc
 
 
 @tokens.post("/list", response_model=schemas.ListTokensResponse)
-def list_tokens(principal: ConsoleUser, body: schemas.ListTokensRequest | None = None) -> schemas.ListTokensResponse:
-    found, total = service.list_tokens(principal, body or schemas.ListTokensRequest())
+def list_tokens(
+    principal: ConsoleUser,
+    page: Annotated[schemas.ListTokensRequest, Query()],
+    body: schemas.ListTokensRequest | None = None,
+) -> schemas.ListTokensResponse:
+    """Paging in the body, or in the query as upstream's IDL puts it."""
+    found, total = service.list_tokens(principal, body or page)
     return schemas.ListTokensResponse(personal_access_tokens=found, total=total)
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from shared.envelope import Envelope
 from shared.foundation.enums import SpaceRole
@@ -67,6 +67,8 @@ class Space(BaseModel):
     owner_user_id: Int64
     create_at: Int64
     update_at: Int64
+    enterprise_id: str = ""
+    organization_id: str = ""
     role: int = Field(description="the caller's role: 1 owner, 2 admin, 3 member")
 
 
@@ -119,7 +121,13 @@ class MemberResponse(Envelope):
 
 # --- personal access tokens --------------------------------------------------------------------------
 
-DURATION_DAYS = (1, 30, 60, 90, 180, 365)
+
+def _duration_as_text(value: object) -> object:
+    """Upstream's IDL types the duration as a string enum; numbers are accepted too."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+DurationDay = Annotated[Literal["1", "30", "60", "90", "180", "365", "permanent"], BeforeValidator(_duration_as_text)]
 
 
 class PersonalAccessToken(BaseModel):
@@ -134,8 +142,8 @@ class PersonalAccessToken(BaseModel):
 class CreateTokenRequest(Request):
     name: TokenName
     expire_at: Int64 | None = Field(default=None, description="unix seconds; or give duration_day")
-    duration_day: Literal[1, 30, 60, 90, 180, 365, "permanent"] | None = Field(
-        default=None, description="1, 30, 60, 90, 180, 365 or 'permanent'; 30 when neither field is given"
+    duration_day: DurationDay | None = Field(
+        default=None, description="'1', '30', '60', '90', '180', '365' or 'permanent'; 30 days when neither is given"
     )
 
     @model_validator(mode="after")
@@ -176,7 +184,8 @@ class UploadedFile(BaseModel):
 
 
 class SignUploadOption(BaseModel):
-    ttl: int | None = Field(default=None, ge=60, le=7 * 24 * 3600, description="seconds the URLs stay valid")
+    # A presigned form lives no longer than the credentials that signed it (a Lambda role's last hours).
+    ttl: int | None = Field(default=None, ge=60, le=3600, description="seconds the upload forms stay valid")
 
 
 class SignUploadFilesRequest(Request):
@@ -186,7 +195,18 @@ class SignUploadFilesRequest(Request):
     business_type: Literal["prompt", "evaluation", "observability", "data"] = "prompt"
 
 
+class PresignedUpload(BaseModel):
+    """An HTML form upload: POST multipart/form-data to `url` with `fields`, then the file as the `file` field."""
+
+    url: str
+    fields: dict[str, str]
+
+
 class SignUploadFilesResponse(Envelope):
+    """Upstream answers with temporary object-store credentials (`sign_heads`); we sign one upload form per
+    file instead, which bounds each file's key and size and needs no credentials in the browser."""
+
     uris: list[str] = Field(description="object keys, in the order of the request's keys")
-    upload_urls: list[str] = Field(description="presigned HTTP PUT URLs for the browser to upload each file to")
-    expired_time: Int64 = Field(description="unix seconds when the URLs stop working")
+    uploads: list[PresignedUpload] = Field(description="one presigned upload form per key, in the same order")
+    max_bytes: int = Field(description="the largest file each form accepts")
+    expired_time: Int64 = Field(description="unix seconds when the forms stop working")

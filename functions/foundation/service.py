@@ -105,15 +105,8 @@ def current_user(principal: Principal) -> schemas.UserInfoDetail:
 def update_profile(principal: Principal, user_id: int, request: schemas.UpdateProfileRequest) -> schemas.UserInfoDetail:
     if user_id != principal.user_id:
         raise Forbidden("you can only update your own profile")
-    users = UserRepository()
-    user = users.get(user_id)
-    for field in ("name", "nick_name", "description", "avatar_uri"):
-        value = getattr(request, field)
-        if value is not None:
-            setattr(user, field, value)
-    user.updated_at = now_ms()
-    users.save(user)
-    return _user_info(user)
+    changes = request.model_dump(exclude_none=True)
+    return _user_info(UserRepository().update(user_id, changes, now_ms()))
 
 
 # --- workspaces and members --------------------------------------------------------------------------
@@ -163,22 +156,19 @@ def create_team_space(principal: Principal, request: schemas.CreateSpaceRequest)
     return _space(space, SpaceRole.OWNER)
 
 
-def _require_manager(scope: WorkspaceScope) -> None:
-    if not scope.role.manages_members:
+def _manager_role(scope: WorkspaceScope) -> SpaceRole:
+    """The caller's role read afresh: the request's scope may come from a cache a few seconds old."""
+    member = MemberRepository().find(scope.workspace_id, scope.user_id)
+    role = SpaceRole(member.role) if member else None
+    if role is None or not role.manages_members:
         raise Forbidden("only the workspace's owners and admins can do this")
+    return role
 
 
 def update_space(scope: WorkspaceScope, request: schemas.UpdateSpaceRequest) -> schemas.Space:
-    _require_manager(scope)
-    spaces = SpaceRepository()
-    space = spaces.get(scope.workspace_id)
-    if request.name is not None:
-        space.name = request.name
-    if request.description is not None:
-        space.description = request.description
-    space.updated_at = now_ms()
-    spaces.save(space)
-    return _space(space, scope.role)
+    role = _manager_role(scope)
+    space = SpaceRepository().update(scope.workspace_id, request.model_dump(exclude_none=True), now_ms())
+    return _space(space, role)
 
 
 def _member(member: SpaceMemberItem, user: UserItem) -> schemas.Member:
@@ -201,15 +191,19 @@ def _team_space(scope: WorkspaceScope) -> SpaceItem:
 
 def _check_role_change(scope: WorkspaceScope, current: SpaceRole | None, wanted: SpaceRole | None) -> None:
     """Admins manage admins and members; only owners touch owners."""
-    _require_manager(scope)
-    if scope.role != SpaceRole.OWNER and SpaceRole.OWNER in (current, wanted):
+    if _manager_role(scope) != SpaceRole.OWNER and SpaceRole.OWNER in (current, wanted):
         raise Forbidden("only an owner can add, change or remove an owner")
 
 
-def _ensure_another_owner(members: MemberRepository, space_id: int, leaving_user: int) -> None:
-    owners = [m for m in members.list_for_space(space_id) if m.role == SpaceRole.OWNER and m.user_id != leaving_user]
-    if not owners:
+def _remaining_owner(members: MemberRepository, member: SpaceMemberItem) -> SpaceMemberItem | None:
+    """When `member` stops being an owner, another owner who must still be one when the change commits."""
+    if member.role != SpaceRole.OWNER:
+        return None
+    others = members.list_for_space(member.space_id)
+    owner = next((m for m in others if m.role == SpaceRole.OWNER and m.user_id != member.user_id), None)
+    if owner is None:
         raise Conflict("a workspace needs at least one owner; make someone else owner first")
+    return owner
 
 
 def add_member(scope: WorkspaceScope, request: schemas.AddMemberRequest) -> schemas.Member:
@@ -237,10 +231,8 @@ def update_member(scope: WorkspaceScope, user_id: int, request: schemas.UpdateMe
     member = _existing_member(members, scope, user_id)
     wanted = SpaceRole(request.role)
     _check_role_change(scope, SpaceRole(member.role), wanted)
-    if member.role == SpaceRole.OWNER and wanted != SpaceRole.OWNER:
-        _ensure_another_owner(members, scope.workspace_id, user_id)
-    member.role = int(wanted)
-    members.save(member)
+    other_owner = _remaining_owner(members, member) if wanted != SpaceRole.OWNER else None
+    members.change_role(member, int(wanted), other_owner=other_owner)
     return _member(member, UserRepository().get(user_id))
 
 
@@ -250,9 +242,7 @@ def remove_member(scope: WorkspaceScope, user_id: int) -> None:
     member = _existing_member(members, scope, user_id)
     if user_id != scope.user_id:  # anyone may leave; removing others takes a manager
         _check_role_change(scope, SpaceRole(member.role), None)
-    if member.role == SpaceRole.OWNER:
-        _ensure_another_owner(members, scope.workspace_id, user_id)
-    members.remove(member)
+    members.remove(member, other_owner=_remaining_owner(members, member))
 
 
 # --- personal access tokens --------------------------------------------------------------------------
@@ -280,7 +270,8 @@ def _expiry(request: schemas.CreateTokenRequest, now: int) -> int:
         return request.expire_at
     if request.duration_day == "permanent":
         return 0
-    return now + (request.duration_day or DEFAULT_TOKEN_DAYS) * 24 * 3600
+    days = int(request.duration_day) if request.duration_day else DEFAULT_TOKEN_DAYS
+    return now + days * 24 * 3600
 
 
 def create_token(principal: Principal, request: schemas.CreateTokenRequest) -> tuple[schemas.PersonalAccessToken, str]:
@@ -322,9 +313,7 @@ def rename_token(
 ) -> schemas.PersonalAccessToken:
     tokens = TokenRepository()
     item = _own_token(tokens, principal, token_id)
-    item.name = request.name
-    item.updated_at = now_s()
-    tokens.save(item)
+    tokens.rename(item, request.name, now_s())
     return _token(item)
 
 
@@ -363,16 +352,15 @@ def sign_upload_files(
     scope: WorkspaceScope, request: schemas.SignUploadFilesRequest
 ) -> schemas.SignUploadFilesResponse:
     ttl = request.option.ttl or settings().presign_ttl_seconds
+    limit = settings().max_upload_bytes
     s3 = s3_client()
     bucket = settings().files_bucket_name
     uris: list[str] = []
-    urls: list[str] = []
+    uploads: list[schemas.PresignedUpload] = []
     for name in request.keys:
         key = f"{scope.workspace_id}/{request.business_type}/{new_id()}/{_safe_name(name)}"
+        # The signed policy pins the key and bounds the size, so the form cannot be reused for anything else.
+        form = s3.generate_presigned_post(bucket, key, Conditions=[["content-length-range", 0, limit]], ExpiresIn=ttl)
         uris.append(key)
-        urls.append(
-            s3.generate_presigned_url(
-                "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=ttl, HttpMethod="PUT"
-            )
-        )
-    return schemas.SignUploadFilesResponse(uris=uris, upload_urls=urls, expired_time=now_s() + ttl)
+        uploads.append(schemas.PresignedUpload(url=form["url"], fields=form["fields"]))
+    return schemas.SignUploadFilesResponse(uris=uris, uploads=uploads, max_bytes=limit, expired_time=now_s() + ttl)

@@ -18,18 +18,17 @@ from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
 from infra_cdk.naming import pascal_case
 from shared.routes import FunctionSpec, Worker
 
-# What PynamoDB sends for get, batch get, query, scan, save, update, delete and transactions (a transaction
-# is authorised per item by these same actions). No streams, no table administration.
+# What the repositories send: get, batch get, query, save, update, delete and transactions (a transaction
+# is authorised per item by these same actions). No scans (a scan of users would read every password hash),
+# no batch writes, no streams, no table administration; a module that needs more adds it with a reason.
 DYNAMODB_DATA_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:ConditionCheckItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
     "dynamodb:DescribeTable",
 )
 OBSERVABILITY_ENV = {

@@ -42,7 +42,8 @@ def sign_session(claims: SessionClaims) -> str:
 def read_session(cookie: str, now_s: int) -> SessionClaims:
     """Checks signature and expiry; whether the session was signed out is the caller's lookup."""
     payload, _, signature = cookie.partition(".")
-    if not payload or not hmac.compare_digest(signature, _signature(payload)):
+    # Bytes, not str: compare_digest refuses non-ASCII strings, and a cookie is attacker-controlled.
+    if not payload or not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
         raise Unauthorized("your session is not valid; sign in again")
     try:
         body = json.loads(_b64decode(payload))

@@ -1,7 +1,8 @@
 """FastAPI dependencies: the one place a request's caller and workspace are established.
 
-Console routes (`/api/...`) accept the `session_key` cookie or a bearer PAT; OpenAPI routes
-(`/v1/loop/...`) accept only a bearer PAT, so a cross-site form cannot ride on a browser cookie.
+As upstream, console routes (`/api/...`) accept only the `session_key` cookie and OpenAPI routes
+(`/v1/loop/...`) only a bearer PAT. So a cross-site form cannot ride on a browser cookie, and a leaked
+or short-lived token cannot mint a permanent one or manage members.
 """
 
 import json
@@ -35,13 +36,12 @@ def _bearer_token(request: Request) -> str | None:
 
 
 def console_principal(request: Request) -> Principal:
-    token = _bearer_token(request)
-    if token is not None:
-        return authenticate_token(token)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         return authenticate_session(cookie)
-    raise Unauthorized("sign in first (no session cookie or bearer token was sent)")
+    if request.headers.get("authorization"):
+        raise Unauthorized("the console API takes a signed-in session, not a token; tokens are for /v1/loop routes")
+    raise Unauthorized("sign in first (no session cookie was sent)")
 
 
 def openapi_principal(request: Request) -> Principal:
@@ -51,29 +51,37 @@ def openapi_principal(request: Request) -> Principal:
     return authenticate_token(token)
 
 
+async def _body_workspace_id(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return None  # the route's own body parsing reports malformed JSON
+        return body.get("workspace_id") if isinstance(body, dict) else None
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return (await request.form()).get("workspace_id")
+    return None
+
+
 async def _workspace_id(request: Request) -> int:
-    """Finds `workspace_id` in the path, the query, a JSON body or a form, in that order."""
-    raw: Any = None
-    for field in WORKSPACE_FIELDS:
-        raw = request.path_params.get(field) or request.query_params.get(field)
-        if raw:
-            break
-    if not raw:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith("application/json"):
-            try:
-                body = json.loads(await request.body() or b"{}")
-            except ValueError:
-                body = None  # the route's own body parsing reports malformed JSON
-            raw = body.get("workspace_id") if isinstance(body, dict) else None
-        elif content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-            raw = (await request.form()).get("workspace_id")
-    if raw is None or raw == "":
+    """The workspace named by the path, the query, or a JSON or form body; they must agree where several do."""
+    candidates = [(field, request.path_params.get(field)) for field in WORKSPACE_FIELDS]
+    candidates += [("workspace_id", request.query_params.get("workspace_id"))]
+    candidates += [("workspace_id", await _body_workspace_id(request))]
+    found: set[int] = set()
+    for field, raw in candidates:
+        if raw is None or raw == "":
+            continue
+        try:
+            found.add(parse_int64(raw))
+        except ValueError as error:
+            raise InvalidInput(f"{field}: {error}") from error
+    if not found:
         raise InvalidInput("workspace_id is required")
-    try:
-        return parse_int64(raw)
-    except ValueError as error:
-        raise InvalidInput(f"workspace_id: {error}") from error
+    if len(found) > 1:
+        raise InvalidInput("the request names two different workspaces; send one workspace_id")
+    return found.pop()
 
 
 ConsoleUser = Annotated[Principal, Depends(console_principal)]

@@ -9,6 +9,7 @@ from shared.clock import now_s
 from shared.errors import NotFound, Unauthorized
 from shared.foundation.enums import SpaceRole
 from shared.foundation.repositories import MemberRepository, SessionRepository, TokenRepository
+from shared.observability import logger
 
 # Writing last_used_at on every call would double the cost of each authenticated request.
 LAST_USED_RESOLUTION_S = 60
@@ -52,7 +53,10 @@ def authenticate_token(token: str) -> Principal:
     if item.expire_at and item.expire_at <= now:
         raise Unauthorized("the access token has expired; create a new one in the console")
     if now - item.last_used_at >= LAST_USED_RESOLUTION_S:
-        tokens.touch(item, now)
+        try:
+            tokens.touch(item, now)
+        except Exception:  # noqa: BLE001 - bookkeeping must not fail a valid request
+            logger.exception("could not record the token's last use", extra={"token_id": item.token_id})
     return Principal(user_id=item.user_id, method="token", token_id=item.token_id)
 
 

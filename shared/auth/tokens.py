@@ -9,6 +9,7 @@ from shared.errors import Unauthorized
 
 PREFIX = "pat"
 SECRET_BYTES = 32
+MAX_ID_DIGITS = 19
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 def parse_token(token: str) -> ParsedToken:
     prefix, _, rest = token.partition("_")
     token_id, _, secret = rest.partition("_")
-    if prefix != PREFIX or not token_id.isdigit() or len(secret) < SECRET_BYTES:
+    # isdigit() alone accepts '¹²³'; ids are positive int64s, at most 19 ASCII digits.
+    well_formed_id = token_id.isascii() and token_id.isdigit() and len(token_id) <= MAX_ID_DIGITS
+    if prefix != PREFIX or not well_formed_id or int(token_id) >= 2**63 or len(secret) < SECRET_BYTES:
         raise Unauthorized("the access token is malformed; create a new personal access token in the console")
     return ParsedToken(token_id=int(token_id), secret=secret)

@@ -1,14 +1,16 @@
 """All persistence of foundation items. Nothing above this module touches PynamoDB directly."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from shared.dynamo import is_condition_failure
+from shared.dynamo import is_condition_failure, update_existing
 from shared.errors import Conflict, NotFound
+from shared.foundation.enums import SpaceRole
 from shared.foundation.models import (
     PersonalAccessTokenItem,
     SessionItem,
@@ -63,8 +65,14 @@ class UserRepository:
     def batch_get(self, user_ids: Iterable[int]) -> dict[int, UserItem]:
         return {user.user_id: user for user in UserItem.batch_get(set(user_ids))}
 
-    def save(self, user: UserItem) -> None:
-        user.save()
+    def update(self, user_id: int, changes: dict[str, str], updated_at: int) -> UserItem:
+        """Sets only the given profile fields, so concurrent edits of other fields are kept."""
+        user = UserItem(user_id)
+        actions = [getattr(UserItem, name).set(value) for name, value in changes.items()]
+        update_existing(
+            user, [*actions, UserItem.updated_at.set(updated_at)], UserItem.user_id.exists(), "no such user"
+        )
+        return user
 
 
 class SessionRepository:
@@ -96,8 +104,12 @@ class SpaceRepository:
     def batch_get(self, space_ids: Iterable[int]) -> list[SpaceItem]:
         return list(SpaceItem.batch_get(set(space_ids)))
 
-    def save(self, space: SpaceItem) -> None:
-        space.save()
+    def update(self, space_id: int, changes: dict[str, str], updated_at: int) -> SpaceItem:
+        space = SpaceItem(space_id)
+        actions = [getattr(SpaceItem, name).set(value) for name, value in changes.items()]
+        missing = f"workspace {space_id} not found"
+        update_existing(space, [*actions, SpaceItem.updated_at.set(updated_at)], SpaceItem.space_id.exists(), missing)
+        return space
 
 
 @cache
@@ -130,18 +142,38 @@ class MemberRepository:
                 raise Conflict("that person is already a member of this workspace") from error
             raise
 
-    def save(self, member: SpaceMemberItem) -> None:
-        _member_cache().discard((member.space_id, member.user_id))
-        member.save()
+    def change_role(self, member: SpaceMemberItem, role: int, *, other_owner: SpaceMemberItem | None) -> None:
+        """Sets the role; with `other_owner`, only while that member is still an owner (see `_guarded`)."""
+        with self._guarded(member, other_owner) as transaction:
+            exists = SpaceMemberItem.user_id.exists()
+            transaction.update(member, actions=[SpaceMemberItem.role.set(role)], condition=exists)
+        member.role = role
 
-    def remove(self, member: SpaceMemberItem) -> None:
+    def remove(self, member: SpaceMemberItem, *, other_owner: SpaceMemberItem | None) -> None:
+        with self._guarded(member, other_owner) as transaction:
+            transaction.delete(member, condition=SpaceMemberItem.user_id.exists())
+
+    @contextmanager
+    def _guarded(self, member: SpaceMemberItem, other_owner: SpaceMemberItem | None) -> Iterator[TransactWrite]:
+        """One transaction: the change to `member`, and a check that `other_owner` still owns the workspace.
+
+        Two owners demoting each other at once would otherwise both see the other as the remaining owner.
+        """
         _member_cache().discard((member.space_id, member.user_id))
         try:
-            member.delete(condition=SpaceMemberItem.user_id.exists())
-        except DeleteError as error:
-            if is_condition_failure(error):
+            with TransactWrite(connection=_connection()) as transaction:
+                yield transaction
+                if other_owner is not None:
+                    still_owner = SpaceMemberItem.role == int(SpaceRole.OWNER)
+                    transaction.condition_check(
+                        SpaceMemberItem, other_owner.space_id, other_owner.user_id, condition=still_owner
+                    )
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            if self.find(member.space_id, member.user_id) is None:
                 raise NotFound("that person is not a member of this workspace") from error
-            raise
+            raise Conflict("the workspace's owners changed meanwhile; reload the members and try again") from error
 
     def list_for_space(self, space_id: int) -> list[SpaceMemberItem]:
         return list(SpaceMemberItem.query(space_id))
@@ -168,9 +200,11 @@ class TokenRepository:
     def list_for_user(self, user_id: int) -> list[PersonalAccessTokenItem]:
         return list(PersonalAccessTokenItem.by_user.query(user_id, scan_index_forward=False))
 
-    def save(self, token: PersonalAccessTokenItem) -> None:
+    def rename(self, token: PersonalAccessTokenItem, name: str, updated_at: int) -> None:
         _token_cache().discard(token.token_id)
-        token.save()
+        actions = [PersonalAccessTokenItem.name.set(name), PersonalAccessTokenItem.updated_at.set(updated_at)]
+        exists = PersonalAccessTokenItem.token_id.exists()  # a rename must not bring back a deleted token
+        update_existing(token, actions, exists, f"personal access token {token.token_id} not found")
 
     def touch(self, token: PersonalAccessTokenItem, used_at: int) -> None:
         """Records use without a read-modify-write, so concurrent requests cannot clobber other fields."""

@@ -2,8 +2,8 @@
 
 Starts the real stack (moto + every function's app), registers a user, creates a PAT, then times:
 - an OpenAPI request: `POST /v1/loop/files/upload` of 64 bytes (PAT check, membership check, S3 put);
-- the cheapest PAT-authenticated read: `GET /api/foundation/v1/spaces/:id` with the bearer token
-  (PAT check, membership check, one DynamoDB read).
+- for comparison, a console read with the session cookie: `GET /api/foundation/v1/spaces/:id`
+  (signature check, session lookup, membership check, one DynamoDB read).
 """
 
 import statistics
@@ -48,20 +48,19 @@ def main() -> None:
         stack = start_stack(Path(data_dir) / "data")
         try:
             account = register(stack.base_url)
-            headers = bearer(create_token(account))
-            client = httpx.Client(base_url=stack.base_url, headers=headers, timeout=10)
+            openapi = httpx.Client(base_url=stack.base_url, headers=bearer(create_token(account)), timeout=10)
             print("authenticated request latency through the local stack (target p99 < 20 ms)")
             measure(
-                "POST /v1/loop/files/upload (64 B)",
-                lambda: client.post(
+                "POST /v1/loop/files/upload (64 B, PAT)",
+                lambda: openapi.post(
                     "/v1/loop/files/upload",
                     data={"workspace_id": account.workspace_id},
                     files={"file": ("bench.txt", b"x" * 64)},
                 ),
             )
             measure(
-                "GET /api/foundation/v1/spaces/:id (bearer PAT)",
-                lambda: client.get(f"/api/foundation/v1/spaces/{account.workspace_id}"),
+                "GET /api/foundation/v1/spaces/:id (session)",
+                lambda: account.client.get(f"/api/foundation/v1/spaces/{account.workspace_id}"),
             )
         finally:
             stop_stack(stack)

@@ -1,9 +1,12 @@
 """File upload (OpenAPI, as the SDK sends it) and presigned uploads (console)."""
 
+import base64
+import json
+
 import httpx
 
 from tests.integration.test_accounts import assert_error
-from tests.support.accounts import Account, bearer, create_token
+from tests.support.accounts import Account, bearer, create_token, register
 from tests.support.stack import RunningStack
 
 UPLOAD = "/v1/loop/files/upload"
@@ -56,27 +59,35 @@ def test_upload_rejects_bad_requests_with_the_reason(stack: RunningStack, accoun
     assert_error(httpx.post(url, headers=headers, data={"workspace_id": "abc"}, files={"file": ("a", b"a")}), 400)
 
 
-def test_presigned_upload_urls_accept_a_browser_put(stack: RunningStack, account: Account) -> None:
-    # Given presigned URLs for two files
+def test_presigned_upload_forms_accept_a_browser_upload(stack: RunningStack, account: Account) -> None:
+    # Given presigned upload forms for two files
     response = account.client.post(
         "/api/foundation/v1/sign_upload_files",
         json={"workspace_id": account.workspace_id, "keys": ["cat.png", "notes/a b.txt"], "business_type": "data"},
     )
     body = response.json()
-    assert body["code"] == 0 and len(body["uris"]) == len(body["upload_urls"]) == 2
+    assert body["code"] == 0 and len(body["uris"]) == len(body["uploads"]) == 2
     assert all(uri.startswith(f"{account.workspace_id}/data/") for uri in body["uris"])
     assert body["uris"][1].endswith("/a-b.txt")
-    # When the browser PUTs the bytes there
-    assert httpx.put(body["upload_urls"][0], content=b"\x89PNG").status_code == 200
+    # Then each form's signed policy pins its key and bounds the size
+    form = body["uploads"][0]
+    policy = json.loads(base64.b64decode(form["fields"]["policy"]))
+    assert ["content-length-range", 0, body["max_bytes"]] in policy["conditions"]
+    assert form["fields"]["key"] == body["uris"][0]
+    # When the browser posts the file with the form
+    upload = httpx.post(form["url"], data=form["fields"], files={"file": ("cat.png", b"\x89PNG")})
     # Then the object is in the files bucket under the returned key
+    assert upload.status_code in (200, 204), upload.text
     stored = stack.boto3_client("s3").get_object(Bucket=FILES_BUCKET, Key=body["uris"][0])["Body"].read()
     assert stored == b"\x89PNG"
 
 
 def test_presigned_upload_is_scoped_and_validated(stack: RunningStack, account: Account) -> None:
     url = "/api/foundation/v1/sign_upload_files"
-    other_space = {"workspace_id": "1234567", "keys": ["a"]}
-    assert_error(account.client.post(url, json=other_space), 404)
+    stranger = register(stack.base_url)
+    assert_error(account.client.post(url, json={"workspace_id": stranger.workspace_id, "keys": ["a"]}), 404)
+    long_lived = {"workspace_id": account.workspace_id, "keys": ["a"], "option": {"ttl": 86400}}
+    assert_error(account.client.post(url, json=long_lived), 400, "ttl")
     assert_error(account.client.post(url, json={"workspace_id": account.workspace_id, "keys": []}), 400, "keys")
     bad_type = {"workspace_id": account.workspace_id, "keys": ["a"], "business_type": "nope"}
     assert_error(account.client.post(url, json=bad_type), 400, "business_type")

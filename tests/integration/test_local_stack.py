@@ -1,13 +1,17 @@
 """The local stack itself: routing like API Gateway, the console, ports, restarts, workers, localstack-client."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from localstack_client.session import Session
 
 from tests.support.accounts import bearer, create_token, register
@@ -64,8 +68,11 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
     finally:
         printed = stop_stack(first)
     assert "saved a snapshot" in printed
+    # And Ctrl-C stopped everything it started, moto included
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{first.moto_url}/moto-api/", timeout=2)
     # And a later snapshot died half-written (a second Ctrl-C, a crash)
-    half_written = data_dir / "snapshot" / "g-99999999999999999999" / "tables"
+    half_written = data_dir / "snapshot" / "g-1" / "tables"
     half_written.mkdir(parents=True)
     (half_written / "users.jsonl").write_text("{not json")
     # When the stack starts again on the same data directory (new moto, new ports)
@@ -74,8 +81,15 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
         # Then the session, the token and the file are all there
         session = httpx.get(f"{second.base_url}/api/foundation/v1/users/session", cookies={"session_key": cookie})
         assert session.json()["user_info"]["email"] == account.email
-        spaces = httpx.post(f"{second.base_url}/api/foundation/v1/spaces/list", headers=bearer(token)).json()
-        assert spaces["spaces"][0]["id"] == account.workspace_id
+        spaces = httpx.post(f"{second.base_url}/api/foundation/v1/spaces/list", cookies={"session_key": cookie})
+        assert spaces.json()["spaces"][0]["id"] == account.workspace_id
+        upload_again = httpx.post(
+            f"{second.base_url}/v1/loop/files/upload",
+            headers=bearer(token),
+            data={"workspace_id": account.workspace_id},
+            files={"file": ("again.txt", b"token still works")},
+        )
+        assert upload_again.json()["code"] == 0
         key = f"{account.workspace_id}/kept.txt"
         assert second.boto3_client("s3").get_object(Bucket="loop-dev-files", Key=key)["Body"].read() == b"still here"
         login = httpx.post(
@@ -87,6 +101,35 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
         stop_stack(second)
     # And the half-written snapshot was ignored, then cleaned up by the next complete one
     assert not half_written.parent.exists()
+
+
+def test_periodic_snapshots_survive_a_crash(tmp_path: Path) -> None:
+    # Given a stack that snapshots every half second, with a user who registered a while ago
+    data_dir = tmp_path / "data"
+    first = start_stack(data_dir, LOOP_SNAPSHOT_INTERVAL_S="0.5")
+    account = register(first.base_url)
+    for _ in range(20):  # keep writing while periodic snapshots run
+        create_token(account)
+    time.sleep(1.5)
+    # When the stack is killed outright: no shutdown snapshot
+    os.killpg(first.process.pid, signal.SIGKILL)
+    first.process.wait(timeout=10)
+    # Then moto died with it, and a new stack has the user and every token from the periodic snapshot
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{first.moto_url}/moto-api/", timeout=2)
+    second = start_stack(data_dir)
+    try:
+        login = httpx.post(
+            f"{second.base_url}/api/foundation/v1/users/login_by_password",
+            json={"email": account.email, "password": account.password},
+        )
+        assert login.status_code == 200
+        tokens = httpx.post(
+            f"{second.base_url}/api/auth/v1/personal_access_tokens/list", cookies=login.cookies, json={}
+        ).json()
+        assert tokens["total"] == 20
+    finally:
+        stop_stack(second)
 
 
 def test_worker_runner_gives_lambda_shaped_batches_and_honours_partial_failures(stack: RunningStack) -> None:

@@ -42,9 +42,19 @@ def test_token_use_is_recorded_and_works_for_its_workspaces(stack: RunningStack,
     assert upload(stack, token, account.workspace_id).json()["code"] == 0
     listed = account.client.post(f"{TOKENS}/list", json={}).json()["personal_access_tokens"]
     assert int(listed[0]["last_used_at"]) >= int(listed[0]["created_at"])
-    # The token also works on the console API, as a bearer header
+
+
+def test_a_token_cannot_use_the_console_api(stack: RunningStack, account: Account) -> None:
+    # Given a short-lived token (as upstream, tokens are for /v1/loop only)
+    token = create_token(account, duration_day="1")
+    # Then it can neither mint a permanent token nor manage the account
+    mint = httpx.post(
+        f"{stack.base_url}{TOKENS}", headers=bearer(token), json={"name": "x", "duration_day": "permanent"}
+    )
+    assert_error(mint, 401, "session")
     session = httpx.get(f"{stack.base_url}/api/foundation/v1/users/session", headers=bearer(token))
-    assert session.json()["user_info"]["user_id"] == account.user_id
+    assert_error(session, 401, "session")
+    assert account.client.post(f"{TOKENS}/list").json()["total"] == 1
 
 
 def test_token_for_a_workspace_of_someone_else_is_404(stack: RunningStack, account: Account) -> None:
@@ -93,8 +103,39 @@ def test_other_users_tokens_are_invisible(stack: RunningStack, account: Account)
     assert stranger.client.post(f"{TOKENS}/list").json()["total"] == 0
 
 
+def test_duration_day_takes_upstreams_strings_and_numbers(account: Account) -> None:
+    for duration in ("90", 90):
+        info = account.client.post(TOKENS, json={"name": "x", "duration_day": duration}).json()["personal_access_token"]
+        assert 89 * 86400 < int(info["expire_at"]) - int(info["created_at"]) <= 90 * 86400
+
+
+def test_list_tokens_pages_by_body_or_query(account: Account) -> None:
+    for name in ("a", "b", "c"):
+        account.client.post(TOKENS, json={"name": name})
+    by_body = account.client.post(f"{TOKENS}/list", json={"page_size": 2, "page_number": 2}).json()
+    by_query = account.client.post(f"{TOKENS}/list?page_size=2&page_number=2").json()
+    assert by_body["total"] == by_query["total"] == 3
+    assert [t["name"] for t in by_body["personal_access_tokens"]] == ["a"]
+    assert by_query["personal_access_tokens"] == by_body["personal_access_tokens"]
+
+
+def test_odd_credentials_are_401_not_500(stack: RunningStack, account: Account) -> None:
+    url = f"{stack.base_url}/v1/loop/files/upload"
+    for token in (
+        "pat_\u00b9\u00b2\u00b3_" + "a" * 43,
+        "pat_" + "9" * 45 + "_" + "a" * 43,
+        "pat_99999999999999999999_" + "a" * 43,
+    ):
+        headers = {"Authorization": f"Bearer {token}".encode("latin-1")}
+        assert_error(httpx.post(url, headers=headers, data={"workspace_id": account.workspace_id}), 401, "malformed")
+    cookie = {"Cookie": "session_key=abc.\u00e9".encode()}
+    assert_error(httpx.get(f"{stack.base_url}/api/foundation/v1/users/session", headers=cookie), 401)
+    assert httpx.post(f"{stack.base_url}/api/foundation/v1/users/logout", headers=cookie).status_code == 200
+
+
 def test_create_token_validates_expiry(account: Account) -> None:
     assert_error(account.client.post(TOKENS, json={"name": "x", "duration_day": 7}), 400, "duration_day")
+    assert_error(account.client.post(TOKENS, json={"name": "x", "duration_day": "customize"}), 400, "duration_day")
     assert_error(account.client.post(TOKENS, json={"name": "x", "expire_at": 1}), 400, "future")
     both = {"name": "x", "expire_at": int(time.time()) + 999, "duration_day": 1}
     assert_error(account.client.post(TOKENS, json=both), 400, "either")

@@ -39,9 +39,18 @@ def test_team_workspace_lifecycle(stack: RunningStack, account: Account) -> None
 
 
 def test_a_workspace_you_are_not_in_is_404(stack: RunningStack, account: Account) -> None:
+    space_id = create_team(account)
     stranger = register(stack.base_url)
-    assert_error(stranger.client.get(f"{SPACES}/{account.workspace_id}"), 404, "not found")
-    assert_error(stranger.client.post(f"{SPACES}/{account.workspace_id}/members/list"), 404, "not found")
+    for response in (
+        stranger.client.get(f"{SPACES}/{space_id}"),
+        stranger.client.put(f"{SPACES}/{space_id}", json={"name": "mine"}),
+        stranger.client.post(f"{SPACES}/{space_id}/members/list"),
+        stranger.client.post(f"{SPACES}/{space_id}/members", json={"email": stranger.email}),
+        stranger.client.put(f"{SPACES}/{space_id}/members/{account.user_id}", json={"role": 3}),
+        stranger.client.delete(f"{SPACES}/{space_id}/members/{account.user_id}"),
+    ):
+        assert_error(response, 404, "not found")
+    assert account.client.get(f"{SPACES}/{space_id}").json()["space"]["name"] == "Agents team"
     assert_error(stranger.client.get(f"{SPACES}/999999999999"), 404, "not found")
     assert_error(stranger.client.get(f"{SPACES}/not-a-number"), 400, "space_id")
 
@@ -89,3 +98,11 @@ def test_the_last_owner_cannot_leave_but_a_member_can(stack: RunningStack, accou
 def test_create_workspace_validates_the_name(account: Account) -> None:
     assert_error(account.client.post(SPACES, json={"name": "   "}), 400, "name")
     assert_error(account.client.post(SPACES, json={"name": "x" * 101}), 400, "name")
+
+
+def test_two_different_workspace_ids_in_one_request_are_refused(account: Account) -> None:
+    space_id = create_team(account)
+    response = account.client.get(f"{SPACES}/{space_id}", params={"workspace_id": account.workspace_id})
+    assert_error(response, 400, "two different workspaces")
+    same = account.client.get(f"{SPACES}/{space_id}", params={"workspace_id": space_id})
+    assert same.json()["space"]["id"] == space_id
