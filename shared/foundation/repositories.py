@@ -1,11 +1,13 @@
 """All persistence of foundation items. Nothing above this module touches PynamoDB directly."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.dynamo import is_condition_failure, update_existing
@@ -26,6 +28,12 @@ from shared.ttl_cache import TTLCache
 def _connection() -> Connection:
     settings = get_settings(LoopSettings)
     return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
+
+
+def _set_fields(item: Model, values: Mapping[str, str | int], exists: Condition, missing: str) -> None:
+    """Sets these attributes of an existing item (by attribute name) and loads the item's new state."""
+    model = type(item)
+    update_existing(item, [getattr(model, name).set(value) for name, value in values.items()], exists, missing)
 
 
 class UserRepository:
@@ -68,10 +76,7 @@ class UserRepository:
     def update(self, user_id: int, changes: dict[str, str], updated_at: int) -> UserItem:
         """Sets only the given profile fields, so concurrent edits of other fields are kept."""
         user = UserItem(user_id)
-        actions = [getattr(UserItem, name).set(value) for name, value in changes.items()]
-        update_existing(
-            user, [*actions, UserItem.updated_at.set(updated_at)], UserItem.user_id.exists(), "no such user"
-        )
+        _set_fields(user, {**changes, "updated_at": updated_at}, UserItem.user_id.exists(), f"user {user_id} not found")
         return user
 
 
@@ -106,9 +111,8 @@ class SpaceRepository:
 
     def update(self, space_id: int, changes: dict[str, str], updated_at: int) -> SpaceItem:
         space = SpaceItem(space_id)
-        actions = [getattr(SpaceItem, name).set(value) for name, value in changes.items()]
         missing = f"workspace {space_id} not found"
-        update_existing(space, [*actions, SpaceItem.updated_at.set(updated_at)], SpaceItem.space_id.exists(), missing)
+        _set_fields(space, {**changes, "updated_at": updated_at}, SpaceItem.space_id.exists(), missing)
         return space
 
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from localstack_client.session import Session
 
-from tests.support.accounts import bearer, create_token, register
+from tests.support.accounts import create_token, register, upload_file
 from tests.support.stack import SERVE, RunningStack, stack_environment, start_stack, stop_stack
 
 sys.path.insert(0, str(SERVE.parent))
@@ -57,13 +57,7 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
     try:
         account = register(first.base_url)
         token = create_token(account)
-        upload = httpx.post(
-            f"{first.base_url}/v1/loop/files/upload",
-            headers=bearer(token),
-            data={"workspace_id": account.workspace_id},
-            files={"file": ("kept.txt", b"still here")},
-        )
-        assert upload.json()["code"] == 0
+        assert upload_file(first.base_url, token, account.workspace_id, "kept.txt", b"still here").json()["code"] == 0
         cookie = account.client.cookies["session_key"]
     finally:
         printed = stop_stack(first)
@@ -83,13 +77,7 @@ def test_user_token_and_file_survive_a_restart(tmp_path: Path) -> None:
         assert session.json()["user_info"]["email"] == account.email
         spaces = httpx.post(f"{second.base_url}/api/foundation/v1/spaces/list", cookies={"session_key": cookie})
         assert spaces.json()["spaces"][0]["id"] == account.workspace_id
-        upload_again = httpx.post(
-            f"{second.base_url}/v1/loop/files/upload",
-            headers=bearer(token),
-            data={"workspace_id": account.workspace_id},
-            files={"file": ("again.txt", b"token still works")},
-        )
-        assert upload_again.json()["code"] == 0
+        assert upload_file(second.base_url, token, account.workspace_id, "again.txt", b"works").json()["code"] == 0
         key = f"{account.workspace_id}/kept.txt"
         assert second.boto3_client("s3").get_object(Bucket="loop-dev-files", Key=key)["Body"].read() == b"still here"
         login = httpx.post(

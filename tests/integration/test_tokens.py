@@ -5,20 +5,14 @@ import time
 import httpx
 
 from tests.integration.test_accounts import assert_error
-from tests.support.accounts import Account, bearer, create_token, register
+from tests.support.accounts import Account, bearer, create_token, register, upload_file
 from tests.support.stack import RunningStack
 
 TOKENS = "/api/auth/v1/personal_access_tokens"
 
 
 def upload(stack: RunningStack, token: str, workspace_id: str) -> httpx.Response:
-    files = {"file": ("probe.txt", b"hello")}
-    return httpx.post(
-        f"{stack.base_url}/v1/loop/files/upload",
-        headers=bearer(token),
-        data={"workspace_id": workspace_id},
-        files=files,
-    )
+    return upload_file(stack.base_url, token, workspace_id, "probe.txt", b"hello")
 
 
 def test_token_is_shown_once_and_stored_only_as_a_hash(stack: RunningStack, account: Account) -> None:

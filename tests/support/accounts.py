@@ -39,3 +39,14 @@ def create_token(account: Account, name: str = "sdk", **fields: object) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def upload_file(base_url: str, token: str, workspace_id: str, name: str, body: bytes) -> httpx.Response:
+    """`POST /v1/loop/files/upload` as the SDK sends it: multipart `workspace_id` and `file`."""
+    return httpx.post(
+        f"{base_url}/v1/loop/files/upload",
+        headers=bearer(token),
+        data={"workspace_id": workspace_id},
+        files={"file": (name, body)},
+        timeout=30,
+    )
