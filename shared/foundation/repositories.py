@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -206,18 +206,17 @@ class TokenRepository:
 
     def rename(self, token: PersonalAccessTokenItem, name: str, updated_at: int) -> None:
         _token_cache().discard(token.token_id)
-        actions = [PersonalAccessTokenItem.name.set(name), PersonalAccessTokenItem.updated_at.set(updated_at)]
         exists = PersonalAccessTokenItem.token_id.exists()  # a rename must not bring back a deleted token
-        update_existing(token, actions, exists, f"personal access token {token.token_id} not found")
+        missing = f"personal access token {token.token_id} not found"
+        _set_fields(token, {"name": name, "updated_at": updated_at}, exists, missing)
 
     def touch(self, token: PersonalAccessTokenItem, used_at: int) -> None:
         """Records use without a read-modify-write, so concurrent requests cannot clobber other fields."""
+        exists = PersonalAccessTokenItem.token_id.exists()  # never resurrect a token deleted meanwhile
         try:
-            condition = PersonalAccessTokenItem.token_id.exists()  # never resurrect a token deleted meanwhile
-            token.update(actions=[PersonalAccessTokenItem.last_used_at.set(used_at)], condition=condition)
-        except UpdateError as error:
-            if not is_condition_failure(error):
-                raise
+            _set_fields(token, {"last_used_at": used_at}, exists, "deleted meanwhile")
+        except NotFound:
+            pass  # the token was deleted after this request read it: nothing to record
 
     def delete(self, token: PersonalAccessTokenItem) -> None:
         _token_cache().discard(token.token_id)
