@@ -1,0 +1,49 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "./client";
+import { unwrap } from "./errors";
+import { queryKeys } from "./queryKeys";
+
+export const SPACE_TYPE = { personal: 1, team: 2 } as const;
+
+export function useSpaces() {
+  return useQuery({
+    queryKey: queryKeys.spaces,
+    queryFn: async () => (await unwrap(api.POST("/api/foundation/v1/spaces/list", { body: { page_number: 1, page_size: 100 } }))).spaces,
+  });
+}
+
+export function useSpace(spaceId: string) {
+  return useQuery({
+    queryKey: queryKeys.space(spaceId),
+    queryFn: async () => (await unwrap(api.GET("/api/foundation/v1/spaces/{space_id}", { params: { path: { space_id: spaceId } } }))).space,
+    retry: false,
+  });
+}
+
+export interface SpaceInput {
+  name: string;
+  description: string;
+}
+
+export function useCreateSpace() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: SpaceInput) => (await unwrap(api.POST("/api/foundation/v1/spaces", { body }))).space,
+    onSuccess: (space) => {
+      queryClient.setQueryData(queryKeys.space(space.id), space);
+      return queryClient.invalidateQueries({ queryKey: queryKeys.spaces, exact: true });
+    },
+  });
+}
+
+export function useUpdateSpace(spaceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: SpaceInput) =>
+      (await unwrap(api.PUT("/api/foundation/v1/spaces/{space_id}", { params: { path: { space_id: spaceId } }, body }))).space,
+    onSuccess: (space) => {
+      queryClient.setQueryData(queryKeys.space(space.id), space);
+      return queryClient.invalidateQueries({ queryKey: queryKeys.spaces, exact: true });
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import { Modal } from "@douyinfe/semi-ui";
+import { useState } from "react";
+import { CreateTokenForm } from "./CreateTokenForm";
+import { TokenSecret } from "./TokenSecret";
+
+interface Props {
+  visible: boolean;
+  onClose: () => void;
+  onCreated?: (token: string) => void;
+}
+
+/** One dialog: "New token" form, then the shown-once secret. Closing forgets the secret. */
+export function CreateTokenFlow({ visible, onClose, onCreated }: Props) {
+  const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+
+  const close = () => {
+    setCreated(null);
+    onClose();
+  };
+
+  return (
+    <Modal
+      title={created ? `Token "${created.name}" created` : "New personal access token"}
+      visible={visible}
+      onCancel={close}
+      footer={null}
+      closeOnEsc
+      maskClosable={!created}
+      // Unmount on close so the form starts empty and the secret leaves the DOM.
+      keepDOM={false}
+    >
+      {created ? (
+        <TokenSecret token={created.token} onDone={close} />
+      ) : (
+        <CreateTokenForm
+          onCancel={close}
+          onCreated={(token, name) => {
+            setCreated({ token, name });
+            onCreated?.(token);
+          }}
+        />
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,15 @@
+import { Button, Empty } from "@douyinfe/semi-ui";
+import { useNavigate } from "react-router-dom";
+
+export default function NotFoundPage() {
+  const navigate = useNavigate();
+  return (
+    <div className="loop-centered">
+      <Empty title={<h1 className="loop-empty-title">Page not found</h1>} description="There is nothing at this address.">
+        <Button theme="solid" onClick={() => void navigate("/console")}>
+          Back to my workspace
+        </Button>
+      </Empty>
+    </div>
+  );
+}
