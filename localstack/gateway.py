@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse, JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -52,17 +53,28 @@ def build_routes() -> RouteTable:
     return RouteTable(routes)
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"  # Vite puts a content hash in every assets/ file name
+
+
 class Console:
-    """Serves the built console, falling back to index.html for client-side routes."""
+    """Serves the built console, falling back to index.html for client-side routes.
+
+    Like the CloudFront distribution: gzip, hashed assets cached for a year, index.html revalidated.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.app = GZipMiddleware(self._serve, minimum_size=1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         relative = scope["path"].lstrip("/")
         candidate = (self.root / relative).resolve()
         if relative and candidate.is_file() and candidate.is_relative_to(self.root):
-            response = FileResponse(candidate)
+            immutable = relative.startswith("assets/")
+            response = FileResponse(candidate, headers={"cache-control": IMMUTABLE if immutable else "no-cache"})
         elif (self.root / "index.html").is_file():
             response = FileResponse(self.root / "index.html", headers={"cache-control": "no-cache"})
         else:

@@ -6,7 +6,7 @@ from pathlib import Path
 from starlette.types import Receive, Scope, Send
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "localstack"))
-from gateway import Route, RouteTable  # noqa: E402 - a script folder, not a package
+from gateway import Console, Route, RouteTable  # noqa: E402 - a script folder, not a package
 from snapshot import _decode, _encode  # noqa: E402
 
 
@@ -39,3 +39,27 @@ def test_snapshot_encoding_round_trips_dynamodb_binary_values() -> None:
     encoded = _encode(item)
     assert "__b64__" in str(encoded)
     assert _decode(encoded) == item
+
+
+def test_console_serves_hashed_assets_gzipped_and_cached_and_falls_back_to_index(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    # Given a built console with a hashed asset
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "index-abc123.js").write_text("console.log('x');" * 200)
+    (tmp_path.parent / "secret.txt").write_text("not for the browser")
+    client = TestClient(Console(tmp_path))
+
+    # When the browser fetches the asset, a client-side route and a path outside the root
+    asset = client.get("/assets/index-abc123.js", headers={"accept-encoding": "gzip"})
+    route = client.get("/console/enterprise/personal/space/1/pe/prompts")
+    escape = client.get("/../secret.txt")
+
+    # Then the asset is gzipped and cached for good, and everything else is index.html, revalidated
+    assert asset.status_code == 200
+    assert asset.headers["content-encoding"] == "gzip"
+    assert "immutable" in asset.headers["cache-control"]
+    assert route.status_code == 200 and "<div id=root>" in route.text
+    assert route.headers["cache-control"] == "no-cache"
+    assert "not for the browser" not in escape.text
