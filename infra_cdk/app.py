@@ -1,6 +1,8 @@
-"""The CDK app: `cdk synth -c stage=<stage> [-c build_dir=.build] [-c xray=true]` gives the stack `Loop-<stage>`.
+"""The CDK app: `cdk synth -c stage=<stage> [-c build_dir=.build] [-c console_dir=frontend/dist] [-c xray=true]`
+gives the stack `Loop-<stage>`.
 
-Run `make layers` (python layers/build.py) first: the app packages what that build produced.
+Run `make layers` (python layers/build.py) and `make console` (npm run build -w frontend) first: the app packages
+what those builds produced.
 """
 
 import os
@@ -10,7 +12,7 @@ from pathlib import Path
 import aws_cdk as cdk
 from pydantic import ValidationError
 
-from infra_cdk.artifacts import BuildArtifacts, MissingBuildError
+from infra_cdk.artifacts import BuildArtifacts, MissingBuildError, require_console
 from infra_cdk.stack import LoopStack
 from shared.routes import FUNCTIONS
 from shared.settings import LoopSettings
@@ -18,17 +20,19 @@ from shared.settings import LoopSettings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STAGE = "dev"
 DEFAULT_BUILD_DIR = ".build"
+DEFAULT_CONSOLE_DIR = "frontend/dist"
 
 
-def create_stack(app: cdk.App, *, stage: str, build_dir: Path, xray: bool = False) -> LoopStack:
+def create_stack(app: cdk.App, *, stage: str, build_dir: Path, console_dir: Path, xray: bool = False) -> LoopStack:
     LoopSettings(stage=stage)  # the functions reject a stage name this rejects
-    root = build_dir if build_dir.is_absolute() else REPO_ROOT / build_dir
-    artifacts = BuildArtifacts(root).require(spec.module for spec in FUNCTIONS)
+    artifacts = BuildArtifacts(in_repo(build_dir)).require(spec.module for spec in FUNCTIONS)
+    console = require_console(in_repo(console_dir))
     return LoopStack(
         app,
         f"Loop-{stage}",
         stage=stage,
         artifacts=artifacts,
+        console_dir=console,
         xray=xray,
         description=f"Loop ({stage}): serverless Cozeloop",
         # Unset outside `cdk deploy` with credentials: the template then stays environment-agnostic.
@@ -36,13 +40,19 @@ def create_stack(app: cdk.App, *, stage: str, build_dir: Path, xray: bool = Fals
     )
 
 
+def in_repo(path: Path) -> Path:
+    """Relative paths (the context's) are relative to the repository, wherever the CLI runs."""
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
 def main() -> None:
     app = cdk.App()
     stage = str(app.node.try_get_context("stage") or DEFAULT_STAGE)
     build_dir = Path(str(app.node.try_get_context("build_dir") or DEFAULT_BUILD_DIR))
+    console_dir = Path(str(app.node.try_get_context("console_dir") or DEFAULT_CONSOLE_DIR))
     xray = str(app.node.try_get_context("xray") or "false").lower() == "true"
     try:
-        create_stack(app, stage=stage, build_dir=build_dir, xray=xray)
+        create_stack(app, stage=stage, build_dir=build_dir, console_dir=console_dir, xray=xray)
     except MissingBuildError as error:
         sys.exit(f"infra_cdk: {error}")
     except ValidationError:

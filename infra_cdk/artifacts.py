@@ -1,4 +1,4 @@
-"""Where `layers/build.py` put the Lambda code; checked before anything is synthesised."""
+"""Where `layers/build.py` put the Lambda code and Vite the console; checked before anything is synthesised."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,3 +33,13 @@ class BuildArtifacts:
                 "run `make layers` (python layers/build.py) first"
             )
         return self
+
+
+def require_console(console_dir: Path) -> Path:
+    """Raises MissingBuildError, telling how to build, unless the console build (an index.html) is in console_dir."""
+    if not (console_dir / "index.html").is_file():
+        raise MissingBuildError(
+            f"the console build in {console_dir} is missing ({console_dir / 'index.html'} does not exist); "
+            "run `make console` (npm run build -w frontend) first"
+        )
+    return console_dir

@@ -1,6 +1,7 @@
 """One stack per stage. It only composes the constructs; each construct owns one capability."""
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack, Tags
@@ -8,6 +9,7 @@ from constructs import Construct
 
 from infra_cdk.artifacts import BuildArtifacts
 from infra_cdk.constructs.api import HttpApiConstruct
+from infra_cdk.constructs.console import ConsoleConstruct
 from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
 from infra_cdk.constructs.layers import CommonLayerConstruct
 from infra_cdk.constructs.queues import QueuesConstruct
@@ -27,6 +29,7 @@ class LoopStack(Stack):
         *,
         stage: str,
         artifacts: BuildArtifacts,
+        console_dir: Path,
         xray: bool = False,
         functions: Sequence[FunctionSpec] = FUNCTIONS,
         queues: Sequence[QueueSpec] = QUEUES,
@@ -59,4 +62,9 @@ class LoopStack(Stack):
         )
         api = HttpApiConstruct(self, "Api", prefix=prefix, specs=functions, functions=lambdas.http_functions)
 
+        console = ConsoleConstruct(self, "Console", console_dir=console_dir, api=api.api)
+
         CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the Loop API (point the SDK here)")
+        CfnOutput(
+            self, "ConsoleUrl", value=console.url, description="Open the console here; also the base URL for the SDK"
+        )
