@@ -75,6 +75,10 @@ class Console:
         if relative and candidate.is_file() and candidate.is_relative_to(self.root):
             immutable = relative.startswith("assets/")
             response = FileResponse(candidate, headers={"cache-control": IMMUTABLE if immutable else "no-cache"})
+        elif "." in relative.rsplit("/", 1)[-1]:
+            # A missing file, not a client-side route (the CloudFront function's rule): a stale tab asking for
+            # an old chunk gets a 404 rather than index.html under a script's name.
+            response = JSONResponse({"code": 404, "msg": f"{scope['path']} is not part of this build"}, status_code=404)
         elif (self.root / "index.html").is_file():
             response = FileResponse(self.root / "index.html", headers={"cache-control": "no-cache"})
         else:

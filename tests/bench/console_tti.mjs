@@ -3,13 +3,11 @@
 // Usage: node tests/bench/console_tti.mjs <base_url> <runs>
 import { chromium } from "playwright-core";
 
+import flags from "../e2e/support/chromium.json" with { type: "json" };
+
 const [baseUrl, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 10);
-const args = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-];
-const browser = await chromium.launch({ executablePath: process.env.LOOP_CHROMIUM ?? "/usr/bin/chromium", args });
+const browser = await chromium.launch({ executablePath: process.env.LOOP_CHROMIUM ?? flags.executablePath, args: flags.args });
 
 async function measure(context) {
   const page = await context.newPage();

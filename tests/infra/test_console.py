@@ -108,12 +108,6 @@ def test_no_custom_error_responses_hide_the_apis_errors(template: assertions.Tem
     assert "CustomErrorResponses" not in distribution_config(template)
 
 
-def test_spa_rewrite_rule_is_in_the_function_code(template: assertions.Template) -> None:
-    code = spa_function_code(template)
-    assert 'lastSegment.indexOf(".") === -1' in code
-    assert 'request.uri = "/index.html"' in code
-
-
 @pytest.mark.parametrize(
     ("uri", "served"),
     [

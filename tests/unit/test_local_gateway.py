@@ -41,7 +41,7 @@ def test_snapshot_encoding_round_trips_dynamodb_binary_values() -> None:
     assert _decode(encoded) == item
 
 
-def test_console_serves_hashed_assets_gzipped_and_cached_and_falls_back_to_index(tmp_path: Path) -> None:
+def test_console_serves_assets_gzipped_and_cached_routes_as_index_and_missing_files_as_404(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
     # Given a built console with a hashed asset
@@ -55,11 +55,13 @@ def test_console_serves_hashed_assets_gzipped_and_cached_and_falls_back_to_index
     asset = client.get("/assets/index-abc123.js", headers={"accept-encoding": "gzip"})
     route = client.get("/console/enterprise/personal/space/1/pe/prompts")
     escape = client.get("/../secret.txt")
+    stale_chunk = client.get("/assets/index-old999.js")
 
-    # Then the asset is gzipped and cached for good, and everything else is index.html, revalidated
+    # Then the asset is gzipped and cached for good, a route is index.html, revalidated, and a missing file 404s
     assert asset.status_code == 200
     assert asset.headers["content-encoding"] == "gzip"
     assert "immutable" in asset.headers["cache-control"]
     assert route.status_code == 200 and "<div id=root>" in route.text
     assert route.headers["cache-control"] == "no-cache"
     assert "not for the browser" not in escape.text
+    assert stale_chunk.status_code == 404

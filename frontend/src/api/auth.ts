@@ -23,10 +23,15 @@ export function useSession() {
   return useQuery({ queryKey: queryKeys.session, queryFn: fetchSession, staleTime: 60_000 });
 }
 
-export function useLogin() {
+type SignInPath = "/api/foundation/v1/users/login_by_password" | "/api/foundation/v1/users/register";
+
+/** Signing in and registering both start a session: drop the previous user's cached data first. */
+function useStartSession(path: SignInPath) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: Credentials) => (await unwrap(api.POST("/api/foundation/v1/users/login_by_password", { body }))).user_info,
+    mutationFn: async (body: Credentials) => (await unwrap(api.POST(path, { body }))).user_info,
+    // The variables hold the plaintext password: drop the mutation from the MutationCache once the form is gone.
+    gcTime: 0,
     onSuccess: (user) => {
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] });
       queryClient.setQueryData(queryKeys.session, user);
@@ -34,15 +39,12 @@ export function useLogin() {
   });
 }
 
+export function useLogin() {
+  return useStartSession("/api/foundation/v1/users/login_by_password");
+}
+
 export function useRegister() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (body: Credentials) => (await unwrap(api.POST("/api/foundation/v1/users/register", { body }))).user_info,
-    onSuccess: (user) => {
-      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] });
-      queryClient.setQueryData(queryKeys.session, user);
-    },
-  });
+  return useStartSession("/api/foundation/v1/users/register");
 }
 
 export function useLogout() {

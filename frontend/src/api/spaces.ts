@@ -1,9 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "./client";
+import { api, type Space } from "./client";
 import { unwrap } from "./errors";
+import { ROLE } from "./members";
 import { queryKeys } from "./queryKeys";
 
 export const SPACE_TYPE = { personal: 1, team: 2 } as const;
+
+/** Whether the caller manages this workspace (rename it, invite, change roles, remove): owners and admins of a team workspace. */
+export function canManageSpace(space: Space): boolean {
+  return space.space_type === SPACE_TYPE.team && (space.role === ROLE.owner || space.role === ROLE.admin);
+}
 
 export function useSpaces() {
   return useQuery({

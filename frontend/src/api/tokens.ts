@@ -28,6 +28,8 @@ export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: { name: string; duration_day: TokenDuration }) => unwrap(api.POST("/api/auth/v1/personal_access_tokens", { body })),
+    // The result holds the secret: keep it no longer than the dialog (which also calls reset() when it closes).
+    gcTime: 0,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
   });
 }

@@ -15,6 +15,14 @@ export function writeStorage(key: string, value: string): void {
   }
 }
 
+export function removeStorage(key: string): void {
+  try {
+    window.localStorage.removeItem(key);
+  } catch {
+    // storage unavailable: nothing was stored
+  }
+}
+
 export const STORAGE_KEYS = {
   theme: "loop.theme",
   lastSpace: "loop.lastSpaceId",

@@ -8,11 +8,12 @@ import { appRoutes } from "../app/routes";
 /** Render a component with the app's providers and a router at `route`. */
 export function renderWithProviders(ui: ReactElement, route = "/") {
   const queryClient = createQueryClient();
-  return render(
+  const result = render(
     <Providers queryClient={queryClient}>
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
     </Providers>,
   );
+  return { ...result, queryClient };
 }
 
 /** Render the whole app's route table at `route`; returns the router to inspect its location. */

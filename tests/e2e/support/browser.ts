@@ -4,24 +4,13 @@ import { join } from "node:path";
 
 import { chromium, type Browser, type Page } from "playwright-core";
 
+import chromium_ from "./chromium.json" with { type: "json" };
 import { repoRoot } from "./stack";
 
-export const chromiumPath = process.env.LOOP_CHROMIUM ?? "/usr/bin/chromium";
-
-// Without the networking flags chromium keeps dialling Google's hosts, which this machine refuses.
-export const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
+export const chromiumPath = process.env.LOOP_CHROMIUM ?? chromium_.executablePath;
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromium_.args });
 }
 
 const screenshotDir = join(repoRoot, "tests", "e2e", "screenshots");

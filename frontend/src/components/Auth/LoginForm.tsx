@@ -4,6 +4,7 @@ import type { UserInfo } from "../../api/client";
 import { useLogin, useRegister } from "../../api/auth";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
 export type AuthMode = "login" | "register";
 
@@ -14,10 +15,11 @@ export function LoginForm({ mode, onSuccess }: { mode: AuthMode; onSuccess: (use
   const login = useLogin();
   const register = useRegister();
   const mutation = mode === "login" ? login : register;
+  const { submit, busy } = useSubmitOnce(mutation);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    mutation.mutate({ email: email.trim(), password }, { onSuccess });
+    submit({ email: email.trim(), password }, { onSuccess });
   };
 
   return (
@@ -37,7 +39,7 @@ export function LoginForm({ mode, onSuccess }: { mode: AuthMode; onSuccess: (use
         />
       </Field>
       <FormError error={mutation.error} />
-      <Button htmlType="submit" theme="solid" size="large" block loading={mutation.isPending}>
+      <Button htmlType="submit" theme="solid" size="large" block loading={busy} disabled={busy}>
         {mode === "login" ? "Sign in" : "Create account"}
       </Button>
     </form>

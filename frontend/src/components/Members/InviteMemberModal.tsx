@@ -1,24 +1,34 @@
 import { Button, Input, Modal, Select } from "@douyinfe/semi-ui";
 import { useState, type FormEvent } from "react";
-import { ROLE_OPTIONS, useInviteMember, type Role } from "../../api/members";
+import { assignableRoles, ROLE, useInviteMember, type Role } from "../../api/members";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
-export function InviteMemberModal({ spaceId, visible, onClose }: { spaceId: string; visible: boolean; onClose: () => void }) {
+interface Props {
+  spaceId: string;
+  /** The inviter's role in the workspace: only owners can invite owners. */
+  callerRole: number;
+  visible: boolean;
+  onClose: () => void;
+}
+
+export function InviteMemberModal({ spaceId, callerRole, visible, onClose }: Props) {
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>(3);
+  const [role, setRole] = useState<Role>(ROLE.member);
   const invite = useInviteMember(spaceId);
+  const { submit, busy } = useSubmitOnce(invite);
 
   const close = () => {
     setEmail("");
-    setRole(3);
+    setRole(ROLE.member);
     invite.reset();
     onClose();
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    invite.mutate({ email: email.trim(), role }, { onSuccess: close });
+    submit({ email: email.trim(), role }, { onSuccess: close });
   };
 
   return (
@@ -33,14 +43,14 @@ export function InviteMemberModal({ spaceId, visible, onClose }: { spaceId: stri
             aria-labelledby="invite-role-label"
             value={role}
             onChange={(value) => setRole(value as Role)}
-            optionList={ROLE_OPTIONS}
+            optionList={assignableRoles(callerRole)}
             style={{ width: "100%" }}
           />
         </Field>
         <FormError error={invite.error} />
         <div className="loop-form-actions">
           <Button onClick={close}>Cancel</Button>
-          <Button htmlType="submit" theme="solid" loading={invite.isPending} disabled={!email.trim()}>
+          <Button htmlType="submit" theme="solid" loading={busy} disabled={busy || !email.trim()}>
             Invite
           </Button>
         </div>

@@ -4,6 +4,7 @@ import { useUpdateProfile } from "../../api/auth";
 import { useCurrentUser } from "../../app/session";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
 export function ProfileForm() {
   const user = useCurrentUser();
@@ -11,10 +12,11 @@ export function ProfileForm() {
   const [nickName, setNickName] = useState(user.nick_name);
   const [description, setDescription] = useState(user.description);
   const update = useUpdateProfile(user.user_id);
+  const { submit, busy } = useSubmitOnce(update);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate(
+    submit(
       { name: name.trim(), nick_name: nickName.trim(), description: description.trim() },
       { onSuccess: () => Toast.success("Profile saved") },
     );
@@ -37,7 +39,7 @@ export function ProfileForm() {
       </Field>
       <FormError error={update.error} />
       <div className="loop-form-actions loop-form-actions-start">
-        <Button htmlType="submit" theme="solid" loading={update.isPending}>
+        <Button htmlType="submit" theme="solid" loading={busy} disabled={busy}>
           Save
         </Button>
       </div>

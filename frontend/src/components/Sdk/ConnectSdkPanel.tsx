@@ -7,7 +7,11 @@ import { CodeBlock } from "../common/CodeBlock";
 import { CreateTokenFlow } from "../Tokens/CreateTokenFlow";
 import { envSnippet, PYTHON_SNIPPET } from "./sdkSnippets";
 
-/** Environment variables and a Python snippet for the official `cozeloop` SDK, pointed at this server. */
+/**
+ * Environment variables and a Python snippet for the official `cozeloop` SDK, pointed at this server.
+ * A token created here lives only in this component's state (shown in the .env block while the page is open): it is
+ * never written to storage or the query cache, and is gone when the page unmounts.
+ */
 export function ConnectSdkPanel({ workspaceId }: { workspaceId: string }) {
   const [token, setToken] = useState<string>();
   const [creating, setCreating] = useState(false);
@@ -15,8 +19,11 @@ export function ConnectSdkPanel({ workspaceId }: { workspaceId: string }) {
   return (
     <Card className="loop-card" title={<h2 className="loop-card-title">Connect the SDK</h2>}>
       <p className="loop-muted">
-        Report traces and fetch prompts from your code with the official <code>cozeloop</code> SDK. Set these environment variables, then run the
-        snippet.
+        Point the official <code>cozeloop</code> SDK at this server: set these environment variables, then create a client as in the snippet.
+      </p>
+      <p className="loop-muted">
+        This server does not accept traces or serve prompts yet: traces appear once the Observation module lands, and prompts once the Prompt
+        module lands. Until then, nothing the SDK reports is stored.
       </p>
       <Tabs type="button" keepDOM={false} size="small">
         <TabPane tab="Environment variables" itemKey="env">

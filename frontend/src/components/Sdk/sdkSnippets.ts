@@ -10,5 +10,5 @@ export const PYTHON_SNIPPET = [
   "client = cozeloop.new_client()  # reads the COZELOOP_* variables",
   'with client.start_span("hello", "custom") as span:',
   '    span.set_input("Hi"); span.set_output("Hello from Loop")',
-  "client.close()  # flushes the trace to Loop",
+  "client.close()  # sends pending spans (accepted once the Observation module lands)",
 ].join("\n");

@@ -1,5 +1,6 @@
 import { Modal } from "@douyinfe/semi-ui";
 import { useState } from "react";
+import { useCreateToken } from "../../api/tokens";
 import { CreateTokenForm } from "./CreateTokenForm";
 import { TokenSecret } from "./TokenSecret";
 
@@ -9,12 +10,17 @@ interface Props {
   onCreated?: (token: string) => void;
 }
 
-/** One dialog: "New token" form, then the shown-once secret. Closing forgets the secret. */
+/**
+ * One dialog: "New token" form, then the shown-once secret. Closing forgets the secret: the state here, and the
+ * mutation's result (reset; the mutation also has gcTime 0 so the MutationCache does not keep it).
+ */
 export function CreateTokenFlow({ visible, onClose, onCreated }: Props) {
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+  const create = useCreateToken();
 
   const close = () => {
     setCreated(null);
+    create.reset();
     onClose();
   };
 
@@ -33,6 +39,7 @@ export function CreateTokenFlow({ visible, onClose, onCreated }: Props) {
         <TokenSecret token={created.token} onDone={close} />
       ) : (
         <CreateTokenForm
+          create={create}
           onCancel={close}
           onCreated={(token, name) => {
             setCreated({ token, name });

@@ -1,23 +1,26 @@
 import { Button, Input, Select } from "@douyinfe/semi-ui";
 import { useState, type FormEvent } from "react";
-import { DURATION_OPTIONS, useCreateToken, type TokenDuration } from "../../api/tokens";
+import { DURATION_OPTIONS, type TokenDuration, type useCreateToken } from "../../api/tokens";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
 interface Props {
+  /** Owned by the dialog, which resets it (forgetting the secret) when it closes. */
+  create: ReturnType<typeof useCreateToken>;
   onCancel: () => void;
   onCreated: (token: string, name: string) => void;
 }
 
 /** Name + expiry; the default expiry is 30 days. */
-export function CreateTokenForm({ onCancel, onCreated }: Props) {
+export function CreateTokenForm({ create, onCancel, onCreated }: Props) {
   const [name, setName] = useState("");
   const [duration, setDuration] = useState<TokenDuration>("30");
-  const create = useCreateToken();
+  const { submit, busy } = useSubmitOnce(create);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), duration_day: duration }, { onSuccess: (result) => onCreated(result.token, result.personal_access_token.name) });
+    submit({ name: name.trim(), duration_day: duration }, { onSuccess: (result) => onCreated(result.token, result.personal_access_token.name) });
   };
 
   return (
@@ -38,7 +41,7 @@ export function CreateTokenForm({ onCancel, onCreated }: Props) {
       <FormError error={create.error} />
       <div className="loop-form-actions">
         <Button onClick={onCancel}>Cancel</Button>
-        <Button htmlType="submit" theme="solid" loading={create.isPending} disabled={!name.trim()}>
+        <Button htmlType="submit" theme="solid" loading={busy} disabled={busy || !name.trim()}>
           Create
         </Button>
       </div>

@@ -7,18 +7,19 @@ import { useDeleteToken, useTokens } from "../../api/tokens";
 import { formatServerTime } from "../../lib/time";
 import { LabelledTable } from "../common/LabelledTable";
 import { ErrorState, Loading } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 import { CreateTokenFlow } from "./CreateTokenFlow";
 
 export function TokenTable() {
   const tokens = useTokens();
-  const remove = useDeleteToken();
+  const remove = useSubmitOnce(useDeleteToken());
   const [creating, setCreating] = useState(false);
   const [pendingDelete, setPendingDelete] = useState<PersonalAccessToken | null>(null);
 
   const confirmDelete = () => {
     if (!pendingDelete) return;
     const { id, name } = pendingDelete;
-    remove.mutate(id, {
+    remove.submit(id, {
       onSuccess: () => {
         setPendingDelete(null);
         Toast.success(`Deleted token "${name}"`);
@@ -29,9 +30,9 @@ export function TokenTable() {
 
   const columns = [
     { title: "Name", dataIndex: "name", key: "name" },
-    { title: "Created", key: "created", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.created_at) },
-    { title: "Last used", key: "last_used", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.last_used_at, "Never") },
-    { title: "Expires", key: "expires", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.expire_at, "Never") },
+    { title: "Created", key: "created", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.created_at, "s") },
+    { title: "Last used", key: "last_used", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.last_used_at, "s", "Never") },
+    { title: "Expires", key: "expires", render: (_: unknown, row: PersonalAccessToken) => formatServerTime(row.expire_at, "s", "Never") },
     {
       title: <span className="loop-visually-hidden">Actions</span>,
       key: "actions",
@@ -81,7 +82,7 @@ export function TokenTable() {
         footer={
           <>
             <Button onClick={() => setPendingDelete(null)}>Cancel</Button>
-            <Button type="danger" theme="solid" loading={remove.isPending} onClick={confirmDelete}>
+            <Button type="danger" theme="solid" loading={remove.busy} disabled={remove.busy} onClick={confirmDelete}>
               Delete
             </Button>
           </>

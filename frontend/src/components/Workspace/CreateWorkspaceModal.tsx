@@ -4,6 +4,7 @@ import type { Space } from "../../api/client";
 import { useCreateSpace } from "../../api/spaces";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
 interface Props {
   visible: boolean;
@@ -15,6 +16,7 @@ export function CreateWorkspaceModal({ visible, onClose, onCreated }: Props) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const create = useCreateSpace();
+  const { submit, busy } = useSubmitOnce(create);
 
   const reset = () => {
     setName("");
@@ -24,7 +26,7 @@ export function CreateWorkspaceModal({ visible, onClose, onCreated }: Props) {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), description: description.trim() }, { onSuccess: (space) => { reset(); onCreated(space); } });
+    submit({ name: name.trim(), description: description.trim() }, { onSuccess: (space) => { reset(); onCreated(space); } });
   };
 
   return (
@@ -39,7 +41,7 @@ export function CreateWorkspaceModal({ visible, onClose, onCreated }: Props) {
         <FormError error={create.error} />
         <div className="loop-form-actions">
           <Button onClick={() => { reset(); onClose(); }}>Cancel</Button>
-          <Button htmlType="submit" theme="solid" loading={create.isPending} disabled={!name.trim()}>
+          <Button htmlType="submit" theme="solid" loading={busy} disabled={busy || !name.trim()}>
             Create
           </Button>
         </div>

@@ -4,15 +4,17 @@ import type { Space } from "../../api/client";
 import { useUpdateSpace } from "../../api/spaces";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
+import { useSubmitOnce } from "../common/useSubmitOnce";
 
 export function RenameWorkspaceForm({ space, canEdit }: { space: Space; canEdit: boolean }) {
   const [name, setName] = useState(space.name);
   const [description, setDescription] = useState(space.description);
   const update = useUpdateSpace(space.id);
+  const { submit, busy } = useSubmitOnce(update);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ name: name.trim(), description: description.trim() }, { onSuccess: () => Toast.success("Workspace saved") });
+    submit({ name: name.trim(), description: description.trim() }, { onSuccess: () => Toast.success("Workspace saved") });
   };
 
   return (
@@ -30,7 +32,7 @@ export function RenameWorkspaceForm({ space, canEdit }: { space: Space; canEdit:
       <FormError error={update.error} />
       {canEdit && (
         <div className="loop-form-actions loop-form-actions-start">
-          <Button htmlType="submit" theme="solid" loading={update.isPending} disabled={!name.trim()}>
+          <Button htmlType="submit" theme="solid" loading={busy} disabled={busy || !name.trim()}>
             Save
           </Button>
         </div>

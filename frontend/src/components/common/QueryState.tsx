@@ -9,10 +9,10 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-/** A failed request: the server's sentence and a Retry button. */
+/** A failed request: the server's sentence and a Retry button. Semi's Banner is the one role="alert". */
 export function ErrorState({ error, onRetry, title = "Could not load this" }: { error: unknown; onRetry?: () => void; title?: string }) {
   return (
-    <div className="loop-error-state" role="alert">
+    <div className="loop-error-state">
       <Banner
         type="danger"
         fullMode={false}

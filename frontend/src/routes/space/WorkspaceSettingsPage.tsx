@@ -1,4 +1,4 @@
-import { SPACE_TYPE } from "../../api/spaces";
+import { canManageSpace } from "../../api/spaces";
 import { useCurrentSpace } from "../../app/session";
 import { PageHeader } from "../../components/common/PageHeader";
 import { MemberTable } from "../../components/Members/MemberTable";
@@ -6,7 +6,7 @@ import { RenameWorkspaceForm } from "../../components/Workspace/RenameWorkspaceF
 
 export default function WorkspaceSettingsPage() {
   const space = useCurrentSpace();
-  const canEdit = space.space_type === SPACE_TYPE.team && (space.role === 1 || space.role === 2);
+  const canEdit = canManageSpace(space);
   return (
     <div className="loop-page">
       <PageHeader title="Workspace settings" description={space.name} />
