@@ -137,7 +137,18 @@ describe("the console", () => {
     await screenshot(page, "planned-page");
   });
 
-  test("signing out, then in with a wrong and then the right password", async () => {
+  test("the dark theme is switched on and kept across a reload", async () => {
+    const page = await signedInPage(await registeredEmail());
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    expect(await page.evaluate(() => document.body.getAttribute("theme-mode"))).toBe("dark");
+    await page.reload();
+    await page.getByRole("button", { name: "Switch to light theme" }).waitFor();
+    expect(await page.evaluate(() => document.body.getAttribute("theme-mode"))).toBe("dark");
+    await page.getByRole("heading", { name: "Connect the SDK" }).waitFor();
+    await screenshot(page, "workspace-home-dark");
+  });
+
+  test("signing out, then in with a wrong and then the right password, by keyboard", async () => {
     const email = await registeredEmail();
     const page = await signedInPage(email);
     await chooseFromMenu(page, "Account menu", "Sign out");
@@ -147,8 +158,9 @@ describe("the console", () => {
     await signInThroughTheForm(page, email, "not the password");
     await expect.poll(() => page.getByRole("alert").innerText()).toMatch(/incorrect/i);
     await screenshot(page, "sign-in-error");
+    // The keyboard alone: Enter in the password field submits.
     await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Password").press("Enter");
     await page.waitForURL(spacePage);
   });
 
