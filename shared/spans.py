@@ -1,0 +1,68 @@
+"""Spans the platform itself records (model calls, prompt runs, evaluations), in the SDK's upload shape.
+
+Everything goes through `write_spans`, so the observability module has one place to route them into the
+trace store. Until it does, the default sink writes each span to the function's log as JSON.
+"""
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shared.observability import logger
+
+
+class UploadSpan(BaseModel):
+    """The 21 keys of `/v1/loop/traces/ingest` (reference/sdk-contract.md section 7.3)."""
+
+    started_at_micros: int
+    log_id: str = ""
+    span_id: str = Field(default_factory=lambda: secrets.token_hex(8))
+    parent_id: str = "0"
+    trace_id: str = Field(default_factory=lambda: secrets.token_hex(16))
+    duration_micros: int = 0
+    service_name: str = ""
+    workspace_id: str
+    span_name: str
+    span_type: str
+    status_code: int = 0
+    input: str = ""
+    output: str = ""
+    object_storage: str = ""
+    system_tags_string: dict[str, str] = Field(default_factory=dict)
+    system_tags_long: dict[str, int] = Field(default_factory=dict)
+    system_tags_double: dict[str, float] = Field(default_factory=dict)
+    tags_string: dict[str, str] = Field(default_factory=dict)
+    tags_long: dict[str, int] = Field(default_factory=dict)
+    tags_double: dict[str, float] = Field(default_factory=dict)
+    tags_bool: dict[str, bool] = Field(default_factory=dict)
+
+
+SpanSink = Callable[[list[UploadSpan]], None]
+
+
+def _log_sink(spans: list[UploadSpan]) -> None:
+    for span in spans:
+        record: dict[str, Any] = span.model_dump()
+        logger.info("span", extra={"span": record})
+
+
+_sink: SpanSink = _log_sink
+
+
+def set_span_sink(sink: SpanSink) -> SpanSink:
+    """Routes every later span to `sink`; returns the previous one (the observability module, and tests)."""
+    global _sink
+    previous, _sink = _sink, sink
+    return previous
+
+
+def write_spans(spans: list[UploadSpan]) -> None:
+    """Never raises: losing a span must not fail the call it describes, so failures are logged instead."""
+    if not spans:
+        return
+    try:
+        _sink(spans)
+    except Exception:
+        logger.exception("could not write %d span(s)", len(spans))
