@@ -15,9 +15,18 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from gateway import load_app  # noqa: E402 - a script folder, not a package
 
-from shared.routes import FUNCTIONS  # noqa: E402
+from shared.routes import FUNCTIONS, FunctionSpec, parse_route_key  # noqa: E402
 
 DOCUMENT = REPO_ROOT / "frontend" / "src" / "client" / "openapi.json"
+
+
+def routed_here(spec: FunctionSpec, path: str) -> bool:
+    """Whether API Gateway sends `path` to this function (every app also serves /ping; one owns the route)."""
+    for route_key in spec.route_keys:
+        _, prefix, greedy = parse_route_key(route_key)
+        if (greedy and path.startswith(prefix)) or path == prefix:
+            return True
+    return False
 
 
 def platform_document() -> dict[str, Any]:
@@ -31,6 +40,8 @@ def platform_document() -> dict[str, Any]:
         document = load_app(spec.app).openapi()  # type: ignore[attr-defined]
         merged["openapi"] = document["openapi"]
         for path, operations in document.get("paths", {}).items():
+            if not routed_here(spec, path):
+                continue
             if path in merged["paths"]:
                 raise SystemExit(f"{path} is served by two functions; route keys in shared/routes.py must not overlap")
             merged["paths"][path] = operations

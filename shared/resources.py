@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pynamodb.models import Model
 
 from shared.foundation.models import FOUNDATION_TABLES
+from shared.llm.quota import LLM_TABLES
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class BucketSpec:
     env_var: str  # how functions learn the physical name (CloudFormation names buckets in AWS)
 
 
-TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES,)
+TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES)
 QUEUES: tuple[QueueSpec, ...] = ()
 BUCKETS: tuple[BucketSpec, ...] = (BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),)
 

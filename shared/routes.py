@@ -53,6 +53,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
         uses_bucket=True,
     ),
+    FunctionSpec(module="llm", route_keys=("ANY /api/llm/{proxy+}",)),
 )
 
 

@@ -266,6 +266,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/llm/v1/models/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Models */
+        post: operations["models-list_models"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/llm/v1/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get Model */
+        post: operations["models-get_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ping": {
         parameters: {
             query?: never;
@@ -304,6 +338,67 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Ability */
+        Ability: {
+            ability_multi_modal?: components["schemas"]["AbilityMultiModal"] | null;
+            /**
+             * Function Call
+             * @default false
+             */
+            function_call: boolean;
+            /**
+             * Json Mode
+             * @default false
+             */
+            json_mode: boolean;
+            /** Max Context Tokens */
+            max_context_tokens?: number | null;
+            /** Max Input Tokens */
+            max_input_tokens?: number | null;
+            /** Max Output Tokens */
+            max_output_tokens?: number | null;
+            /**
+             * Multi Modal
+             * @default false
+             */
+            multi_modal: boolean;
+        };
+        /** AbilityImage */
+        AbilityImage: {
+            /**
+             * Binary Enabled
+             * @default false
+             */
+            binary_enabled: boolean;
+            /**
+             * Image Gen Enabled
+             * @default false
+             */
+            image_gen_enabled: boolean;
+            /** Max Image Count */
+            max_image_count?: number | null;
+            /** Max Image Size */
+            max_image_size?: number | null;
+            /**
+             * Url Enabled
+             * @default false
+             */
+            url_enabled: boolean;
+        };
+        /** AbilityMultiModal */
+        AbilityMultiModal: {
+            ability_image?: components["schemas"]["AbilityImage"] | null;
+            /**
+             * Image
+             * @default false
+             */
+            image: boolean;
+            /**
+             * Video
+             * @default false
+             */
+            video: boolean;
+        };
         /** AddMemberRequest */
         AddMemberRequest: {
             /**
@@ -394,6 +489,25 @@ export interface components {
              */
             msg: string;
         };
+        /** GetModelRequest */
+        GetModelRequest: {
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** GetModelResponse */
+        GetModelResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            model: components["schemas"]["ModelView"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -413,6 +527,44 @@ export interface components {
              * @default
              */
             msg: string;
+            /** Total */
+            total: number;
+        };
+        /** ListModelsRequest */
+        ListModelsRequest: {
+            filter?: components["schemas"]["ModelFilter"] | null;
+            /**
+             * Page Size
+             * @default 100
+             */
+            page_size: number;
+            /**
+             * Page Token
+             * @description opaque; from next_page_token
+             */
+            page_token?: string | null;
+            scenario?: components["schemas"]["Scenario"] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListModelsResponse */
+        ListModelsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Has More */
+            has_more: boolean;
+            /** Models */
+            models: components["schemas"]["ModelView"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
             /** Total */
             total: number;
         };
@@ -508,6 +660,52 @@ export interface components {
              */
             msg: string;
         };
+        /** ModelFilter */
+        ModelFilter: {
+            /** Abilities */
+            abilities?: ("json_mode" | "function_call" | "multi_modal")[] | null;
+            /** Families */
+            families?: string[] | null;
+            /** Name Like */
+            name_like?: string | null;
+            /** Statuses */
+            statuses?: ("available" | "unavailable")[] | null;
+        };
+        /** ModelView */
+        ModelView: {
+            ability: components["schemas"]["Ability"];
+            /** Desc */
+            desc: string;
+            /** Icon */
+            icon: string;
+            /** Identification */
+            identification: string;
+            /** Model Id */
+            model_id: string;
+            /** Name */
+            name: string;
+            param_config: components["schemas"]["ParamConfig"];
+            /**
+             * Preset Model
+             * @default true
+             */
+            preset_model: boolean;
+            protocol: components["schemas"]["Protocol"];
+            protocol_config: components["schemas"]["PublicProtocolConfig"];
+            /** Scenario Configs */
+            scenario_configs: {
+                [key: string]: components["schemas"]["ScenarioConfigView"];
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "available" | "unavailable";
+            /** Tags */
+            tags: string[];
+            /** Workspace Id */
+            workspace_id: string;
+        };
         /** OpenAPIResponse[UploadedFile] */
         OpenAPIResponse_UploadedFile_: {
             /**
@@ -522,6 +720,50 @@ export interface components {
              */
             msg: string;
         };
+        /** ParamConfig */
+        ParamConfig: {
+            /** Param Schemas */
+            param_schemas?: components["schemas"]["ParamSchema"][];
+        };
+        /** ParamOption */
+        ParamOption: {
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /** ParamSchema */
+        ParamSchema: {
+            /** Default Value */
+            default_value?: string | null;
+            /**
+             * Desc
+             * @default
+             */
+            desc: string;
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /** Max */
+            max?: string | null;
+            /** Min */
+            min?: string | null;
+            /** Name */
+            name: string;
+            /** Options */
+            options?: components["schemas"]["ParamOption"][] | null;
+            type: components["schemas"]["ParamType"];
+        };
+        /**
+         * ParamType
+         * @enum {string}
+         */
+        ParamType: "float" | "int" | "boolean" | "string";
         /** PersonalAccessToken */
         PersonalAccessToken: {
             /**
@@ -561,6 +803,34 @@ export interface components {
             /** Url */
             url: string;
         };
+        /**
+         * Protocol
+         * @enum {string}
+         */
+        Protocol: "ark" | "openai" | "deepseek" | "claude" | "ollama" | "gemini" | "qwen" | "qianfan" | "arkbot" | "fake";
+        /**
+         * PublicProtocolConfig
+         * @description What the console may see of a model's connection: never keys or secrets.
+         */
+        PublicProtocolConfig: {
+            /** Base Url */
+            base_url?: string | null;
+            /** Model */
+            model?: string | null;
+        };
+        /** Quota */
+        Quota: {
+            /**
+             * Qpm
+             * @default 0
+             */
+            qpm: number;
+            /**
+             * Tpm
+             * @default 0
+             */
+            tpm: number;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             /**
@@ -570,6 +840,18 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /**
+         * Scenario
+         * @enum {string}
+         */
+        Scenario: "default" | "prompt_debug" | "prompt_as_a_service" | "eval_target" | "evaluator" | "data_synthesis";
+        /** ScenarioConfigView */
+        ScenarioConfigView: {
+            quota: components["schemas"]["Quota"];
+            scenario: components["schemas"]["Scenario"];
+            /** Unavailable */
+            unavailable: boolean;
         };
         /** SignUploadFilesRequest */
         SignUploadFilesRequest: {
@@ -2536,6 +2818,200 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "models-list_models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListModelsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListModelsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "models-get_model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetModelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetModelResponse"];
                 };
             };
             /** @description Invalid input; `msg` names the field */
