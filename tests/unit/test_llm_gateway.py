@@ -130,7 +130,8 @@ def test_a_real_protocol_goes_through_litellm_with_the_resolved_key(
     # Given an OpenAI model whose key comes from the environment, and litellm answering from its mock
     path = tmp_path / "models.yaml"
     path.write_text(
-        "models:\n  - {id: 5, name: gpt, protocol: openai, protocol_config: {model: gpt-4o-mini, api_key: '${TEST_KEY}'}}\n"
+        "models:\n  - {id: 5, name: gpt, protocol: openai,"
+        " protocol_config: {model: gpt-4o-mini, api_key: '${TEST_KEY}'}}\n"
     )
     monkeypatch.setenv("LOOP_MODEL_CONFIG_PATH", str(path))
     monkeypatch.setenv("TEST_KEY", "sk-test")
