@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.attributes import Attribute
+from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -12,6 +13,12 @@ from pynamodb.models import Model
 
 from shared.errors import NotFound
 from shared.settings import LoopSettings, get_settings
+
+
+def connection() -> Connection:
+    """A low-level connection for transactions (TransactWrite needs one)."""
+    settings = get_settings(LoopSettings)
+    return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
 
 
 def physical_table_name(prefix: str, name: str) -> str:

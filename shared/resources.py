@@ -6,6 +6,7 @@ from pynamodb.models import Model
 
 from shared.foundation.models import FOUNDATION_TABLES
 from shared.llm.quota import LLM_TABLES
+from shared.prompt.models import PROMPT_TABLES
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class BucketSpec:
     env_var: str  # how functions learn the physical name (CloudFormation names buckets in AWS)
 
 
-TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES)
+TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES, *PROMPT_TABLES)
 QUEUES: tuple[QueueSpec, ...] = ()
 BUCKETS: tuple[BucketSpec, ...] = (BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),)
 

@@ -6,6 +6,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, St
 
 from shared.envelope import Envelope
 from shared.foundation.enums import SpaceRole
+from shared.foundation.profiles import UserInfoDetail
 from shared.ids import Int64
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -23,16 +24,6 @@ class Page(Request):
 
 
 # --- users -------------------------------------------------------------------------------------------
-
-
-class UserInfoDetail(BaseModel):
-    user_id: Int64
-    name: str
-    nick_name: str
-    avatar_url: str
-    email: str
-    mobile: str = ""
-    description: str = ""
 
 
 class RegisterRequest(Request):

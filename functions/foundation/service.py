@@ -16,6 +16,7 @@ from shared.clock import now_ms, now_s
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Unauthorized
 from shared.foundation.enums import SpaceRole, SpaceType
 from shared.foundation.models import PersonalAccessTokenItem, SessionItem, SpaceItem, SpaceMemberItem, UserItem
+from shared.foundation.profiles import UserInfoDetail, user_info
 from shared.foundation.repositories import (
     MemberRepository,
     SessionRepository,
@@ -31,17 +32,6 @@ def settings() -> FoundationSettings:
     return get_settings(FoundationSettings)
 
 
-def _user_info(user: UserItem) -> schemas.UserInfoDetail:
-    return schemas.UserInfoDetail(
-        user_id=user.user_id,
-        name=user.name,
-        nick_name=user.nick_name,
-        avatar_url=user.avatar_uri,
-        email=user.email,
-        description=user.description,
-    )
-
-
 def _page(page: schemas.Page) -> slice:
     start = (page.page_number - 1) * page.page_size
     return slice(start, start + page.page_size)
@@ -52,7 +42,7 @@ def _page(page: schemas.Page) -> slice:
 
 @dataclass(frozen=True)
 class SignedIn:
-    user_info: schemas.UserInfoDetail
+    user_info: UserInfoDetail
     cookie: str
     max_age_s: int
 
@@ -63,7 +53,7 @@ def _start_session(user: UserItem) -> SignedIn:
     session = SessionItem(secrets.token_urlsafe(24), user_id=user.user_id, expires_at=now + ttl_s)
     SessionRepository().create(session)
     claims = SessionClaims(user.user_id, session.session_id, created_at=now, expires_at=session.expires_at)
-    return SignedIn(user_info=_user_info(user), cookie=sign_session(claims), max_age_s=ttl_s)
+    return SignedIn(user_info=user_info(user), cookie=sign_session(claims), max_age_s=ttl_s)
 
 
 def register(request: schemas.RegisterRequest) -> SignedIn:
@@ -98,15 +88,15 @@ def logout(principal: Principal | None) -> None:
         SessionRepository().delete(principal.session_id)
 
 
-def current_user(principal: Principal) -> schemas.UserInfoDetail:
-    return _user_info(UserRepository().get(principal.user_id))
+def current_user(principal: Principal) -> UserInfoDetail:
+    return user_info(UserRepository().get(principal.user_id))
 
 
-def update_profile(principal: Principal, user_id: int, request: schemas.UpdateProfileRequest) -> schemas.UserInfoDetail:
+def update_profile(principal: Principal, user_id: int, request: schemas.UpdateProfileRequest) -> UserInfoDetail:
     if user_id != principal.user_id:
         raise Forbidden("you can only update your own profile")
     changes = request.model_dump(exclude_none=True)
-    return _user_info(UserRepository().update(user_id, changes, now_ms()))
+    return user_info(UserRepository().update(user_id, changes, now_ms()))
 
 
 # --- workspaces and members --------------------------------------------------------------------------
@@ -172,7 +162,7 @@ def update_space(scope: WorkspaceScope, request: schemas.UpdateSpaceRequest) -> 
 
 
 def _member(member: SpaceMemberItem, user: UserItem) -> schemas.Member:
-    return schemas.Member(user=_user_info(user), role=member.role, joined_at=member.created_at)
+    return schemas.Member(user=user_info(user), role=member.role, joined_at=member.created_at)
 
 
 def list_members(scope: WorkspaceScope) -> list[schemas.Member]:

@@ -4,13 +4,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from shared.dynamo import is_condition_failure, update_existing
+from shared.dynamo import connection, is_condition_failure, update_existing
 from shared.errors import Conflict, NotFound
 from shared.foundation.enums import SpaceRole
 from shared.foundation.models import (
@@ -21,13 +20,8 @@ from shared.foundation.models import (
     UserEmailItem,
     UserItem,
 )
-from shared.settings import AuthSettings, LoopSettings, get_settings
+from shared.settings import AuthSettings, get_settings
 from shared.ttl_cache import TTLCache
-
-
-def _connection() -> Connection:
-    settings = get_settings(LoopSettings)
-    return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
 
 
 def _set_fields(item: Model, values: Mapping[str, str | int], exists: Condition, missing: str) -> None:
@@ -44,7 +38,7 @@ class UserRepository:
         """
         claim = UserEmailItem(user.email, user_id=user.user_id)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(claim, condition=UserEmailItem.email.does_not_exist())
                 transaction.save(user, condition=UserItem.user_id.does_not_exist())
                 transaction.save(personal_space, condition=SpaceItem.space_id.does_not_exist())
@@ -96,7 +90,7 @@ class SessionRepository:
 
 class SpaceRepository:
     def create_with_owner(self, space: SpaceItem, owner: SpaceMemberItem) -> None:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(space, condition=SpaceItem.space_id.does_not_exist())
             transaction.save(owner)
 
@@ -165,7 +159,7 @@ class MemberRepository:
         """
         _member_cache().discard((member.space_id, member.user_id))
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 yield transaction
                 if other_owner is not None:
                     still_owner = SpaceMemberItem.role == int(SpaceRole.OWNER)

@@ -300,6 +300,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/prompt/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Label */
+        post: operations["labels-create_label"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/labels/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Labels */
+        post: operations["labels-batch_get_labels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/labels/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Labels */
+        post: operations["labels-list_labels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Prompt */
+        post: operations["prompts-create_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Prompts */
+        post: operations["prompts-list_prompts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Prompt */
+        get: operations["prompts-get_prompt"];
+        /** Update Prompt */
+        put: operations["prompts-update_prompt"];
+        post?: never;
+        /** Delete Prompt */
+        delete: operations["prompts-delete_prompt"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clone Prompt */
+        post: operations["prompts-clone_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/commits/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Commits */
+        post: operations["prompts-list_commits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/commits/{commit_version}/labels_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update Commit Labels */
+        post: operations["prompts-update_commit_labels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/drafts/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit Draft */
+        post: operations["prompts-commit_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/drafts/revert_from_commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revert Draft */
+        post: operations["prompts-revert_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/drafts/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save Draft */
+        post: operations["prompts-save_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ping": {
         parameters: {
             query?: never;
@@ -328,6 +534,57 @@ export interface paths {
         put?: never;
         /** Upload File */
         post: operations["files-upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/prompts/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Execute */
+        post: operations["openapi-execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/prompts/execute_streaming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Execute Streaming */
+        post: operations["openapi-execute_streaming"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/prompts/mget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mget */
+        post: operations["openapi-mget"];
         delete?: never;
         options?: never;
         head?: never;
@@ -413,6 +670,145 @@ export interface components {
              */
             role: 1 | 2 | 3;
         };
+        /** BatchGetLabelRequest */
+        BatchGetLabelRequest: {
+            /** Label Keys */
+            label_keys: string[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetLabelResponse */
+        BatchGetLabelResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Labels */
+            labels: components["schemas"]["Label"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** ClonePromptRequest */
+        ClonePromptRequest: {
+            /**
+             * Cloned Prompt Description
+             * @default
+             */
+            cloned_prompt_description: string;
+            /** Cloned Prompt Key */
+            cloned_prompt_key: string;
+            /** Cloned Prompt Name */
+            cloned_prompt_name: string;
+            /** Commit Version */
+            commit_version: string;
+        };
+        /** ClonePromptResponse */
+        ClonePromptResponse: {
+            /** Cloned Prompt Id */
+            cloned_prompt_id: string;
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** CommitDraftRequest */
+        CommitDraftRequest: {
+            /**
+             * Commit Description
+             * @default
+             */
+            commit_description: string;
+            /** Commit Version */
+            commit_version: string;
+            /** Label Keys */
+            label_keys?: string[];
+        };
+        /** CommitInfo */
+        CommitInfo: {
+            /** Base Version */
+            base_version: string;
+            /** Committed At */
+            committed_at: string;
+            /** Committed By */
+            committed_by: string;
+            /** Description */
+            description: string;
+            /** Version */
+            version: string;
+        };
+        /** ContentPart */
+        ContentPart: {
+            /** Base64 Data */
+            base64_data?: string | null;
+            image_url?: components["schemas"]["ImageURL"] | null;
+            media_config?: components["schemas"]["MediaConfig"] | null;
+            /** Text */
+            text?: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "text" | "image_url" | "video_url" | "multi_part_variable" | "base64_data";
+            video_url?: components["schemas"]["ImageURL"] | null;
+        };
+        /** CreateLabelRequest */
+        CreateLabelRequest: {
+            label: components["schemas"]["Label"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreatePromptRequest */
+        CreatePromptRequest: {
+            draft_detail?: components["schemas"]["PromptDetail-Input"] | null;
+            /**
+             * Prompt Description
+             * @default
+             */
+            prompt_description: string;
+            /** Prompt Key */
+            prompt_key: string;
+            /** Prompt Name */
+            prompt_name: string;
+            /**
+             * Prompt Type
+             * @default normal
+             * @enum {string}
+             */
+            prompt_type: "normal" | "snippet";
+            /**
+             * Security Level
+             * @default L3
+             * @enum {string}
+             */
+            security_level: "L1" | "L2" | "L3" | "L4";
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreatePromptResponse */
+        CreatePromptResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Prompt Id */
+            prompt_id: string;
+        };
         /** CreateSpaceRequest */
         CreateSpaceRequest: {
             /**
@@ -457,6 +853,25 @@ export interface components {
              */
             token: string;
         };
+        /** DraftInfo */
+        DraftInfo: {
+            /** Base Version */
+            base_version: string;
+            /**
+             * Created At
+             * @default 0
+             */
+            created_at: string;
+            /** Is Modified */
+            is_modified: boolean;
+            /**
+             * Updated At
+             * @default 0
+             */
+            updated_at: string;
+            /** User Id */
+            user_id: string;
+        };
         /**
          * Envelope
          * @description Console responses: upstream adds `code` and `msg` beside the response's own fields.
@@ -489,6 +904,47 @@ export interface components {
              */
             msg: string;
         };
+        /** ExecuteData */
+        ExecuteData: {
+            /** Finish Reason */
+            finish_reason?: string | null;
+            message?: components["schemas"]["Message"] | null;
+            usage?: components["schemas"]["TokenUsage"] | null;
+        };
+        /** ExecuteRequest */
+        ExecuteRequest: {
+            /** Messages */
+            messages?: components["schemas"]["Message"][] | null;
+            prompt_identifier: components["schemas"]["PromptIdentifier"];
+            /** Release Label */
+            release_label?: string | null;
+            /** Variable Vals */
+            variable_vals?: components["schemas"]["VariableVal"][] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** Function */
+        Function: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Parameters
+             * @default {}
+             */
+            parameters: string;
+        };
+        /** FunctionCall */
+        FunctionCall: {
+            /** Arguments */
+            arguments?: string | null;
+            /** Name */
+            name?: string | null;
+        };
         /** GetModelRequest */
         GetModelRequest: {
             /** Workspace Id */
@@ -508,10 +964,130 @@ export interface components {
              */
             msg: string;
         };
+        /** GetPromptResponse */
+        GetPromptResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            default_config?: components["schemas"]["PromptDetail-Output"] | null;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            prompt: components["schemas"]["Prompt"];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** ImageURL */
+        ImageURL: {
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** Label */
+        Label: {
+            /** Key */
+            key: string;
+        };
+        /** ListCommitRequest */
+        ListCommitRequest: {
+            /**
+             * Asc
+             * @default false
+             */
+            asc: boolean;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Page Token */
+            page_token?: string | null;
+            /**
+             * With Commit Detail
+             * @default false
+             */
+            with_commit_detail: boolean;
+        };
+        /** ListCommitResponse */
+        ListCommitResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Commit Version Label Mapping */
+            commit_version_label_mapping: {
+                [key: string]: components["schemas"]["Label"][];
+            };
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Prompt Commit Detail Mapping */
+            prompt_commit_detail_mapping: {
+                [key: string]: components["schemas"]["PromptDetail-Output"];
+            };
+            /** Prompt Commit Infos */
+            prompt_commit_infos: components["schemas"]["CommitInfo"][];
+            /** Users */
+            users: components["schemas"]["UserInfoDetail"][];
+        };
+        /** ListLabelRequest */
+        ListLabelRequest: {
+            /** Label Key Like */
+            label_key_like?: string | null;
+            /**
+             * Page Size
+             * @default 100
+             */
+            page_size: number;
+            /** Page Token */
+            page_token?: string | null;
+            /** Prompt Id */
+            prompt_id?: string | number | null;
+            /**
+             * With Prompt Version Mapping
+             * @default false
+             */
+            with_prompt_version_mapping: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListLabelResponse */
+        ListLabelResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Has More */
+            has_more: boolean;
+            /** Labels */
+            labels: components["schemas"]["Label"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Prompt Version Mapping */
+            prompt_version_mapping: {
+                [key: string]: string;
+            };
         };
         /** ListMembersResponse */
         ListMembersResponse: {
@@ -567,6 +1143,60 @@ export interface components {
             next_page_token: string;
             /** Total */
             total: number;
+        };
+        /** ListPromptRequest */
+        ListPromptRequest: {
+            /**
+             * Asc
+             * @default false
+             */
+            asc: boolean;
+            /**
+             * Committed Only
+             * @default false
+             */
+            committed_only: boolean;
+            /** Created Bys */
+            created_bys?: string[] | null;
+            /** Key Word */
+            key_word?: string | null;
+            /**
+             * Order By
+             * @default created_at
+             * @enum {string}
+             */
+            order_by: "committed_at" | "created_at";
+            /**
+             * Page Num
+             * @default 1
+             */
+            page_num: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListPromptResponse */
+        ListPromptResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Prompts */
+            prompts: components["schemas"]["Prompt"][];
+            /** Total */
+            total: number;
+            /** Users */
+            users: components["schemas"]["UserInfoDetail"][];
         };
         /** ListSpacesRequest */
         ListSpacesRequest: {
@@ -638,6 +1268,18 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** MGetPromptRequest */
+        MGetPromptRequest: {
+            /** Queries */
+            queries: components["schemas"]["PromptQuery"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** MediaConfig */
+        MediaConfig: {
+            /** Fps */
+            fps?: number | null;
+        };
         /** Member */
         Member: {
             /** Joined At */
@@ -659,6 +1301,78 @@ export interface components {
              * @default
              */
             msg: string;
+        };
+        /** Message */
+        Message: {
+            /** Content */
+            content?: string | null;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /** Parts */
+            parts?: components["schemas"]["ContentPart"][] | null;
+            /** Reasoning Content */
+            reasoning_content?: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "system" | "user" | "assistant" | "tool" | "placeholder";
+            /** Skip Render */
+            skip_render?: boolean | null;
+            /** Tool Call Id */
+            tool_call_id?: string | null;
+            /** Tool Calls */
+            tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** ModelConfig */
+        "ModelConfig-Input": {
+            /** Extra */
+            extra?: string | null;
+            /** Frequency Penalty */
+            frequency_penalty?: number | null;
+            /** Json Mode */
+            json_mode?: boolean | null;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Model Id */
+            model_id?: string | number | null;
+            /** Param Config Values */
+            param_config_values?: components["schemas"]["ParamConfigValue"][] | null;
+            /** Presence Penalty */
+            presence_penalty?: number | null;
+            /** Temperature */
+            temperature?: number | null;
+            thinking?: components["schemas"]["ThinkingConfig"] | null;
+            /** Top K */
+            top_k?: number | null;
+            /** Top P */
+            top_p?: number | null;
+        };
+        /** ModelConfig */
+        "ModelConfig-Output": {
+            /** Extra */
+            extra?: string | null;
+            /** Frequency Penalty */
+            frequency_penalty?: number | null;
+            /** Json Mode */
+            json_mode?: boolean | null;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Model Id */
+            model_id?: string | null;
+            /** Param Config Values */
+            param_config_values?: components["schemas"]["ParamConfigValue"][] | null;
+            /** Presence Penalty */
+            presence_penalty?: number | null;
+            /** Temperature */
+            temperature?: number | null;
+            thinking?: components["schemas"]["ThinkingConfig"] | null;
+            /** Top K */
+            top_k?: number | null;
+            /** Top P */
+            top_p?: number | null;
         };
         /** ModelFilter */
         ModelFilter: {
@@ -706,6 +1420,20 @@ export interface components {
             /** Workspace Id */
             workspace_id: string;
         };
+        /** OpenAPIResponse[ExecuteData] */
+        OpenAPIResponse_ExecuteData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ExecuteData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** OpenAPIResponse[UploadedFile] */
         OpenAPIResponse_UploadedFile_: {
             /**
@@ -720,10 +1448,42 @@ export interface components {
              */
             msg: string;
         };
+        /** OpenAPIResponse[dict[str, Any]] */
+        OpenAPIResponse_dict_str__Any__: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** ParamConfig */
         ParamConfig: {
             /** Param Schemas */
             param_schemas?: components["schemas"]["ParamSchema"][];
+        };
+        /** ParamConfigOption */
+        ParamConfigOption: {
+            /** Label */
+            label?: string | null;
+            /** Value */
+            value?: string | null;
+        };
+        /** ParamConfigValue */
+        ParamConfigValue: {
+            /** Label */
+            label?: string | null;
+            /** Name */
+            name: string;
+            value?: components["schemas"]["ParamConfigOption"] | null;
         };
         /** ParamOption */
         ParamOption: {
@@ -803,6 +1563,125 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** Prompt */
+        Prompt: {
+            /** Id */
+            id: string;
+            prompt_basic: components["schemas"]["PromptBasic"];
+            prompt_commit?: components["schemas"]["PromptCommit"] | null;
+            prompt_draft?: components["schemas"]["PromptDraft"] | null;
+            /** Prompt Key */
+            prompt_key: string;
+            /** Workspace Id */
+            workspace_id: string;
+        };
+        /** PromptBasic */
+        PromptBasic: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Description */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /** Latest Committed At */
+            latest_committed_at: string;
+            /** Latest Version */
+            latest_version: string;
+            /**
+             * Prompt Type
+             * @enum {string}
+             */
+            prompt_type: "normal" | "snippet";
+            /**
+             * Security Level
+             * @enum {string}
+             */
+            security_level: "L1" | "L2" | "L3" | "L4";
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** PromptCommit */
+        PromptCommit: {
+            commit_info: components["schemas"]["CommitInfo"];
+            detail: components["schemas"]["PromptDetail-Output"];
+        };
+        /** PromptDetail */
+        "PromptDetail-Input": {
+            /** Ext Infos */
+            ext_infos?: {
+                [key: string]: string;
+            } | null;
+            model_config?: components["schemas"]["ModelConfig-Input"] | null;
+            prompt_template?: components["schemas"]["PromptTemplate"];
+            tool_call_config?: components["schemas"]["ToolCallConfig"] | null;
+            /** Tools */
+            tools?: components["schemas"]["Tool"][];
+        };
+        /** PromptDetail */
+        "PromptDetail-Output": {
+            /** Ext Infos */
+            ext_infos?: {
+                [key: string]: string;
+            } | null;
+            model_config?: components["schemas"]["ModelConfig-Output"] | null;
+            prompt_template?: components["schemas"]["PromptTemplate"];
+            tool_call_config?: components["schemas"]["ToolCallConfig"] | null;
+            /** Tools */
+            tools?: components["schemas"]["Tool"][];
+        };
+        /** PromptDraft */
+        PromptDraft: {
+            detail: components["schemas"]["PromptDetail-Output"];
+            draft_info: components["schemas"]["DraftInfo"];
+        };
+        /** PromptIdentifier */
+        PromptIdentifier: {
+            /** Label */
+            label?: string | null;
+            /** Prompt Key */
+            prompt_key: string;
+            /** Version */
+            version?: string | null;
+        };
+        /**
+         * PromptQuery
+         * @description Echoed back exactly as received: the SDK caches results under these three strings.
+         */
+        PromptQuery: {
+            /**
+             * Label
+             * @default
+             */
+            label: string | null;
+            /** Prompt Key */
+            prompt_key: string;
+            /**
+             * Version
+             * @default
+             */
+            version: string | null;
+        };
+        /** PromptTemplate */
+        PromptTemplate: {
+            /** Messages */
+            messages?: components["schemas"]["Message"][];
+            /** Metadata */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Template Type
+             * @default normal
+             * @enum {string}
+             */
+            template_type: "normal" | "jinja2";
+            /** Variable Defs */
+            variable_defs?: components["schemas"]["VariableDef"][];
+        };
         /**
          * Protocol
          * @enum {string}
@@ -840,6 +1719,37 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /** RevertDraftFromCommitRequest */
+        RevertDraftFromCommitRequest: {
+            /** Commit Version Reverting From */
+            commit_version_reverting_from: string;
+        };
+        /** SaveDraftBody */
+        SaveDraftBody: {
+            detail: components["schemas"]["PromptDetail-Input"];
+            /** Draft Info */
+            draft_info?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** SaveDraftRequest */
+        SaveDraftRequest: {
+            prompt_draft: components["schemas"]["SaveDraftBody"];
+        };
+        /** SaveDraftResponse */
+        SaveDraftResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            draft_info: components["schemas"]["DraftInfo"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
         };
         /**
          * Scenario
@@ -959,6 +1869,15 @@ export interface components {
             msg: string;
             space: components["schemas"]["Space"];
         };
+        /** ThinkingConfig */
+        ThinkingConfig: {
+            /** Budget Tokens */
+            budget_tokens?: number | null;
+            /** Reasoning Effort */
+            reasoning_effort?: ("minimal" | "low" | "medium" | "high") | null;
+            /** Thinking Option */
+            thinking_option?: ("disabled" | "enabled" | "auto") | null;
+        };
         /** TokenResponse */
         TokenResponse: {
             /**
@@ -972,6 +1891,74 @@ export interface components {
              */
             msg: string;
             personal_access_token: components["schemas"]["PersonalAccessToken"];
+        };
+        /** TokenUsage */
+        TokenUsage: {
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens: number;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens: number;
+        };
+        /** Tool */
+        Tool: {
+            function: components["schemas"]["Function"];
+            /**
+             * Type
+             * @default function
+             * @constant
+             */
+            type: "function";
+        };
+        /** ToolCall */
+        ToolCall: {
+            function_call?: components["schemas"]["FunctionCall"] | null;
+            /** Id */
+            id?: string | null;
+            /**
+             * Index
+             * @default 0
+             */
+            index: number;
+            /**
+             * Type
+             * @default function
+             * @constant
+             */
+            type: "function";
+        };
+        /** ToolCallConfig */
+        ToolCallConfig: {
+            /**
+             * Tool Choice
+             * @default auto
+             * @enum {string}
+             */
+            tool_choice: "none" | "auto" | "specific";
+            tool_choice_specification?: components["schemas"]["ToolChoiceSpecification"] | null;
+        };
+        /** ToolChoiceSpecification */
+        ToolChoiceSpecification: {
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @default function
+             * @constant
+             */
+            type: "function";
+        };
+        /** UpdateCommitLabelsRequest */
+        UpdateCommitLabelsRequest: {
+            /** Label Keys */
+            label_keys?: string[];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
         };
         /** UpdateMemberRequest */
         UpdateMemberRequest: {
@@ -991,6 +1978,15 @@ export interface components {
             name?: string | null;
             /** Nick Name */
             nick_name?: string | null;
+        };
+        /** UpdatePromptRequest */
+        UpdatePromptRequest: {
+            /** Prompt Description */
+            prompt_description?: string | null;
+            /** Prompt Name */
+            prompt_name?: string | null;
+            /** Security Level */
+            security_level?: ("L1" | "L2" | "L3" | "L4") | null;
         };
         /** UpdateSpaceRequest */
         UpdateSpaceRequest: {
@@ -1063,6 +2059,35 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** VariableDef */
+        VariableDef: {
+            /**
+             * Desc
+             * @default
+             */
+            desc: string;
+            /** Key */
+            key: string;
+            /**
+             * Type
+             * @default string
+             * @enum {string}
+             */
+            type: "string" | "boolean" | "integer" | "float" | "object" | "array<string>" | "array<boolean>" | "array<integer>" | "array<float>" | "array<object>" | "placeholder" | "multi_part";
+            /** Type Tags */
+            type_tags?: string[] | null;
+        };
+        /** VariableVal */
+        VariableVal: {
+            /** Key */
+            key: string;
+            /** Multi Part Values */
+            multi_part_values?: components["schemas"]["ContentPart"][] | null;
+            /** Placeholder Messages */
+            placeholder_messages?: components["schemas"]["Message"][] | null;
+            /** Value */
+            value?: string | null;
         };
     };
     responses: never;
@@ -3088,6 +4113,1365 @@ export interface operations {
             };
         };
     };
+    "labels-create_label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLabelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "labels-batch_get_labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetLabelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetLabelResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "labels-list_labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListLabelRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListLabelResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-create_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePromptResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-list_prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListPromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPromptResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-get_prompt": {
+        parameters: {
+            query?: {
+                with_commit?: boolean;
+                commit_version?: string | null;
+                with_draft?: boolean;
+            };
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromptResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-update_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-delete_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-clone_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClonePromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClonePromptResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-list_commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListCommitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCommitResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-update_commit_labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+                commit_version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommitLabelsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-commit_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitDraftRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-revert_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertDraftFromCommitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-save_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveDraftRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaveDraftResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "health-ping": {
         parameters: {
             query?: never;
@@ -3204,6 +5588,292 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenAPIResponse_UploadedFile_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "openapi-execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ExecuteData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "openapi-execute_streaming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "openapi-mget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MGetPromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_dict_str__Any__"];
                 };
             };
             /** @description Invalid input; `msg` names the field */

@@ -1,0 +1,1 @@
+"""The prompt domain: entities as upstream's IDL (prompt/domain/prompt.thrift), templates, storage."""

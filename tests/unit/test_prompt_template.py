@@ -1,0 +1,454 @@
+"""The template renderer: parity with the cozeloop SDK's own prompt_format, type decoding, checks, sandbox."""
+
+from typing import Any
+
+import pytest
+from cozeloop.entities.prompt import ContentPart as SdkPart
+from cozeloop.entities.prompt import Message as SdkMessage
+from cozeloop.entities.prompt import Prompt as SdkPrompt
+from cozeloop.entities.prompt import PromptTemplate as SdkTemplate
+from cozeloop.entities.prompt import VariableDef as SdkVarDef
+from cozeloop.internal.prompt.prompt import PromptProvider
+
+from shared.errors import InvalidInput
+from shared.prompt.entities import ContentPart, ImageURL, Message, PromptTemplate, VariableDef, VariableVal
+from shared.prompt.template import MAX_RENDERED, check_template, render_messages
+
+# --- parity harness -------------------------------------------------------------------------------------------
+
+
+def _offline_provider() -> PromptProvider:
+    """The SDK's PromptProvider without its HTTP client, cache or tracer: formatting is pure."""
+    provider = object.__new__(PromptProvider)
+    provider.workspace_id = "1"
+    provider.prompt_trace = False
+    provider.trace_provider = None  # type: ignore[assignment]
+    return provider
+
+
+def _ours_part(p: dict[str, Any]) -> dict[str, Any]:
+    p = {k: v for k, v in p.items() if k != "base64_data"}
+    if isinstance(p.get("image_url"), str):
+        p["image_url"] = {"url": p["image_url"]}
+    return p
+
+
+def _ours_message(m: dict[str, Any]) -> dict[str, Any]:
+    m = dict(m)
+    if m.get("parts") is not None:
+        m["parts"] = [_ours_part(p) for p in m["parts"]]
+    return m
+
+
+def _normal(messages: list[Message] | list[SdkMessage]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for m in messages:
+        d = m.model_dump(mode="json")
+        parts = None
+        if d.get("parts") is not None:
+            parts = []
+            for p in d["parts"]:
+                url = p.get("image_url")
+                parts.append((p["type"], p.get("text"), url["url"] if isinstance(url, dict) else url))
+        out.append((d["role"], d.get("content"), parts))
+    return out
+
+
+def _both(
+    template_type: str, messages: list[dict[str, Any]], defs: list[tuple[str, str]], variables: dict[str, Any]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Render with the real SDK (prompt_format) and with ours, fed values as the SDK's execute sends them."""
+    provider = _offline_provider()
+    sdk_prompt = SdkPrompt(
+        prompt_key="demo",
+        version="0.0.1",
+        prompt_template=SdkTemplate(
+            template_type=template_type,
+            messages=[SdkMessage(**m) for m in messages],
+            variable_defs=[SdkVarDef(key=k, desc="", type=t) for k, t in defs],
+        ),
+    )
+    sdk_out = provider.prompt_format(sdk_prompt, variables)
+
+    request = provider._build_execute_request(prompt_key="demo", variable_vals=variables)
+    wire = [v.model_dump(mode="json") for v in request.variable_vals or []]
+    values = [
+        VariableVal.model_validate(
+            {
+                **v,
+                "placeholder_messages": [_ours_message(m) for m in v["placeholder_messages"] or []] or None,
+                # Our ContentPart has no base64_data type (upload first); the SDK drops such parts anyway.
+                "multi_part_values": [_ours_part(p) for p in v["multi_part_values"] or [] if p["type"] != "base64_data"]
+                or None,
+            }
+        )
+        for v in wire
+    ]
+    template = PromptTemplate.model_validate(
+        {
+            "template_type": template_type,
+            "messages": [_ours_message(m) for m in messages],
+            "variable_defs": [{"key": k, "type": t} for k, t in defs],
+        }
+    )
+    check_template(template)
+    return _normal(sdk_out), _normal(render_messages(template, values))
+
+
+NORMAL_MESSAGES = [
+    {"role": "system", "content": "You are a helpful {{persona}}. Undefined var stays: {{ not_defined }}."},
+    {"role": "placeholder", "content": "history"},
+    {"role": "user", "content": "Question: {{ question }} (n={{n}})"},
+]
+NORMAL_DEFS = [("persona", "string"), ("question", "string"), ("n", "integer"), ("history", "placeholder")]
+
+
+def test_parity_captured_normal_case() -> None:
+    sdk, ours = _both(
+        "normal",
+        NORMAL_MESSAGES,
+        NORMAL_DEFS,
+        {
+            "persona": "bot",
+            "question": "weather in Paris?",
+            "n": 3,
+            "history": [SdkMessage(role="user", content="hi"), SdkMessage(role="assistant", content="hello")],
+            "not_in_defs": "ignored",
+        },
+    )
+    assert ours == sdk
+    assert ours == [
+        ("system", "You are a helpful bot. Undefined var stays: {{not_defined}}.", None),
+        ("user", "hi", None),
+        ("assistant", "hello", None),
+        ("user", "Question: weather in Paris? (n=3)", None),
+    ]
+
+
+def test_parity_unsupplied_defined_var_and_missing_placeholder() -> None:
+    sdk, ours = _both("normal", NORMAL_MESSAGES, NORMAL_DEFS, {"persona": "bot", "question": "q"})
+    assert ours == sdk
+    assert ours == [
+        ("system", "You are a helpful bot. Undefined var stays: {{not_defined}}.", None),
+        ("user", "Question: q (n=)", None),
+    ]
+
+
+def test_parity_captured_jinja2_case() -> None:
+    sdk, ours = _both(
+        "jinja2",
+        [{"role": "user", "content": "{% for i in items %}- {{ i }}\n{% endfor %}total={{ n + 1 }} flag={{ flag }}"}],
+        [("items", "array<string>"), ("n", "integer"), ("flag", "boolean")],
+        {"items": ["a", "b"], "n": 1, "flag": True},
+    )
+    assert ours == sdk
+    assert ours == [("user", "- a\n- b\ntotal=2 flag=True", None)]
+
+
+def test_parity_captured_multi_part_case() -> None:
+    messages = [
+        {
+            "role": "user",
+            "parts": [
+                {"type": "text", "text": "Describe: {{ thing }}"},
+                {"type": "multi_part_variable", "text": "media"},
+                {"type": "multi_part_variable", "text": "unsupplied"},
+            ],
+        }
+    ]
+    sdk, ours = _both(
+        "normal",
+        messages,
+        [("thing", "string"), ("media", "multi_part"), ("unsupplied", "multi_part")],
+        {
+            "thing": "a cat",
+            "media": [
+                SdkPart(type="image_url", image_url="https://example.com/cat.png"),
+                SdkPart(type="base64_data", base64_data="aGk="),
+                SdkPart(type="text", text="second part {{ thing }}"),
+            ],
+        },
+    )
+    assert ours == sdk
+    assert ours == [
+        (
+            "user",
+            None,
+            [
+                ("text", "Describe: a cat", None),
+                ("image_url", None, "https://example.com/cat.png"),
+                ("text", "second part {{ thing }}", None),  # supplied parts are not rendered
+            ],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template_type", "content", "defs", "variables"),
+    [
+        (
+            "normal",
+            "{% if flag %}yes{% else %}no{% endif %} {{ name|upper }}\n",
+            [("flag", "boolean"), ("name", "string")],
+            {"flag": False, "name": "ann"},
+        ),
+        ("jinja2", "{{ name }}\n", [("name", "string")], {"name": "trailing newline dropped"}),
+        ("jinja2", "[{{ missing }}] {{ undefined_name }}", [("missing", "string")], {}),
+        (
+            "normal",
+            "{{ f }} {{ xs }} {{ obj }} {{ b }} {{ i }}",
+            [("f", "float"), ("xs", "array<integer>"), ("obj", "object"), ("b", "boolean"), ("i", "integer")],
+            {"f": 2.5, "xs": [1, 2], "obj": {"a": [1, None]}, "b": True, "i": 7},
+        ),
+        (
+            "jinja2",
+            "{{ obj.a[0] + xs|sum }} {{ fs|join(',') }} {{ objs[1].k }}",
+            [("obj", "object"), ("xs", "array<integer>"), ("fs", "array<float>"), ("objs", "array<object>")],
+            {"obj": {"a": [1]}, "xs": [1, 2], "fs": [1.5, 2.0], "objs": [{}, {"k": "v"}]},
+        ),
+        (
+            "normal",
+            "{{ nothing_here }} and {{nothing_here}} and {{ s }}",
+            [("s", "string")],
+            {"s": "{{ not rendered }}"},
+        ),
+        ("jinja2", "{{ i * 2 }} {{ bs }}", [("i", "integer"), ("bs", "array<boolean>")], {"i": True, "bs": [True]}),
+    ],
+)
+def test_parity_more_templates(
+    template_type: str, content: str, defs: list[tuple[str, str]], variables: dict[str, Any]
+) -> None:
+    sdk, ours = _both(template_type, [{"role": "user", "content": content}], defs, variables)
+    assert ours == sdk
+
+
+def test_normal_and_jinja2_trailing_newline_quirk() -> None:
+    _, normal = _both("normal", [{"role": "user", "content": "{{ a }}\n"}], [("a", "string")], {"a": "x"})
+    _, jinja = _both("jinja2", [{"role": "user", "content": "{{ a }}\n"}], [("a", "string")], {"a": "x"})
+    assert normal[0][1] == "x\n"
+    assert jinja[0][1] == "x"
+
+
+# --- value decoding -------------------------------------------------------------------------------------------
+
+
+def _one(template_type: str, content: str, defs: list[tuple[str, str]], values: list[VariableVal]) -> str | None:
+    template = PromptTemplate(
+        template_type=template_type,  # type: ignore[arg-type]
+        messages=[Message(role="user", content=content)],
+        variable_defs=[VariableDef(key=k, type=t) for k, t in defs],  # type: ignore[arg-type]
+    )
+    return render_messages(template, values)[0].content
+
+
+@pytest.mark.parametrize(
+    ("vtype", "raw", "expected"),
+    [
+        ("integer", "abc", "variable_vals.n: expected an integer, got 'abc'"),
+        ("integer", "1.5", "variable_vals.n: expected an integer, got '1.5'"),
+        ("boolean", "1", "variable_vals.n: expected a boolean, got '1'"),
+        ("float", "true", "variable_vals.n: expected a float, got 'true'"),
+        ("float", '"1.5"', "variable_vals.n: expected a float, got '\"1.5\"'"),
+        ("object", "[1]", "variable_vals.n: expected an object, got '[1]'"),
+        ("array<string>", '["a", 1]', "variable_vals.n: expected an array of strings, got '[\"a\", 1]'"),
+        ("array<integer>", "{}", "variable_vals.n: expected an array of integers, got '{}'"),
+        ("array<object>", "[1]", "variable_vals.n: expected an array of objects, got '[1]'"),
+    ],
+)
+def test_type_errors(vtype: str, raw: str, expected: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        _one("jinja2", "{{ n }}", [("n", vtype)], [VariableVal(key="n", value=raw)])
+    assert err.value.message == expected
+    assert err.value.status == 400
+
+
+def test_long_bad_value_is_shortened_in_the_message() -> None:
+    with pytest.raises(InvalidInput) as err:
+        _one("normal", "{{ n }}", [("n", "integer")], [VariableVal(key="n", value="x" * 500)])
+    assert len(err.value.message) < 120
+
+
+def test_decoded_values_render_like_python() -> None:
+    defs = [("n", "integer"), ("f", "float"), ("b", "boolean"), ("s", "string")]
+    values = [
+        VariableVal(key="n", value="3"),
+        VariableVal(key="f", value="2"),  # an integer is accepted for a float and prints as one
+        VariableVal(key="b", value="true"),
+        VariableVal(key="s", value="3"),  # a string stays a string
+    ]
+    assert _one("jinja2", "{{ n + 1 }} {{ f }} {{ b }} {{ s ~ 1 }}", defs, values) == "4 2.0 True 31"
+    assert _one("normal", "{{ n }}", [("n", "integer")], [VariableVal(key="n", value="null")]) == "None"
+    assert _one("normal", "{{ n }}", [("n", "integer")], [VariableVal(key="n")]) == ""
+
+
+def test_mismatched_value_kinds() -> None:
+    with pytest.raises(InvalidInput, match=r"variable_vals.h: expected messages \(placeholder_messages\), got 'hi'"):
+        _one("normal", "x", [("h", "placeholder")], [VariableVal(key="h", value="hi")])
+    with pytest.raises(InvalidInput, match=r"variable_vals.m: expected content parts"):
+        _one("normal", "x", [("m", "multi_part")], [VariableVal(key="m", value="hi")])
+    with pytest.raises(InvalidInput, match="variable_vals.s: expected a string, got messages"):
+        _one("normal", "x", [("s", "string")], [VariableVal(key="s", placeholder_messages=[Message(role="user")])])
+
+
+def test_values_for_undefined_keys_are_ignored() -> None:
+    assert _one("jinja2", "[{{ x }}]", [], [VariableVal(key="x", value="not valid json for anything")]) == "[]"
+    assert _one("normal", "[{{ x }}]", [], [VariableVal(key="x", value="v")]) == "[{{x}}]"
+
+
+# --- structure ------------------------------------------------------------------------------------------------
+
+
+def test_skip_render_and_extra_messages_are_untouched() -> None:
+    template = PromptTemplate(
+        messages=[
+            Message(role="system", content="code: {{ literally }} {% raw", skip_render=True),
+            Message(role="user", content="{{ a }}"),
+        ],
+        variable_defs=[VariableDef(key="a")],
+    )
+    check_template(template)  # a skip_render message is not compiled, so its braces are fine
+    extra = [Message(role="user", content="{{ a }} stays"), Message(role="assistant", content="ok")]
+    out = render_messages(template, [VariableVal(key="a", value="A")], extra)
+    assert [(m.role, m.content) for m in out] == [
+        ("system", "code: {{ literally }} {% raw"),
+        ("user", "A"),
+        ("user", "{{ a }} stays"),
+        ("assistant", "ok"),
+    ]
+    assert template.messages[1].content == "{{ a }}"  # the template itself is not mutated
+    assert out[2] is not extra[0]
+
+
+def test_multi_part_keeps_images_and_videos_and_drops_empty_parts() -> None:
+    template = PromptTemplate(
+        messages=[
+            Message(
+                role="user",
+                parts=[
+                    ContentPart(type="text", text="{{ a }}"),
+                    ContentPart(type="image_url", image_url=ImageURL(url="https://x/1.png")),
+                    ContentPart(type="video_url", video_url=ImageURL(url="https://x/1.mp4")),
+                    ContentPart(type="image_url"),
+                    ContentPart(type="multi_part_variable", text="m"),
+                ],
+            )
+        ],
+        variable_defs=[VariableDef(key="a"), VariableDef(key="m", type="multi_part")],
+    )
+    out = render_messages(
+        template,
+        [
+            VariableVal(key="a", value="A"),
+            VariableVal(key="m", multi_part_values=[ContentPart(type="image_url"), ContentPart(type="text", text="t")]),
+        ],
+    )
+    parts = out[0].parts or []
+    assert [(p.type, p.text) for p in parts] == [("text", "A"), ("image_url", None), ("video_url", None), ("text", "t")]
+
+
+def test_placeholder_messages_are_not_rendered() -> None:
+    template = PromptTemplate(
+        messages=[Message(role="placeholder", content="h")],
+        variable_defs=[VariableDef(key="h", type="placeholder"), VariableDef(key="a")],
+    )
+    out = render_messages(
+        template,
+        [
+            VariableVal(key="a", value="A"),
+            VariableVal(key="h", placeholder_messages=[Message(role="user", content="{{ a }}")]),
+        ],
+    )
+    assert [(m.role, m.content) for m in out] == [("user", "{{ a }}")]
+
+
+# --- check_template -------------------------------------------------------------------------------------------
+
+
+def _template(messages: list[Message], defs: list[VariableDef] | None = None, tt: str = "normal") -> PromptTemplate:
+    return PromptTemplate(template_type=tt, messages=messages, variable_defs=defs or [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+def test_check_template_syntax_error_names_the_message(tt: str) -> None:
+    template = _template([Message(role="system", content="ok"), Message(role="user", content="{{ a }")], tt=tt)
+    with pytest.raises(InvalidInput) as err:
+        check_template(template)
+    assert err.value.message == "prompt_template.messages[1]: invalid template syntax: unexpected '}' (line 1)"
+    with pytest.raises(InvalidInput, match=r"prompt_template.messages\[1\]: invalid template syntax"):
+        render_messages(template, [])
+
+
+def test_check_template_part_syntax_error() -> None:
+    template = _template([Message(role="user", parts=[ContentPart(type="text", text="{% if %}")])])
+    with pytest.raises(InvalidInput, match=r"prompt_template.messages\[0\].parts\[0\]: invalid template syntax"):
+        check_template(template)
+
+
+def test_check_template_variable_errors() -> None:
+    with pytest.raises(InvalidInput, match=r"variable_defs\[1\]: duplicate variable key 'a'"):
+        check_template(_template([], [VariableDef(key="a"), VariableDef(key="a", type="integer")]))
+    with pytest.raises(InvalidInput, match=r"messages\[0\]: placeholder names 'h', which is not a variable of type"):
+        check_template(_template([Message(role="placeholder", content="h")], [VariableDef(key="h")]))
+    with pytest.raises(InvalidInput, match=r"messages\[0\]: placeholder names 'nope'"):
+        check_template(_template([Message(role="placeholder", content="nope")]))
+    with pytest.raises(InvalidInput, match=r"messages\[0\].parts\[1\]: multi_part_variable names 'm'"):
+        parts = [ContentPart(type="text", text="hi"), ContentPart(type="multi_part_variable", text="m")]
+        check_template(_template([Message(role="user", parts=parts)], [VariableDef(key="m", type="placeholder")]))
+    ok = _template(
+        [
+            Message(role="placeholder", content="h"),
+            Message(role="user", parts=[ContentPart(type="multi_part_variable", text="m")]),
+        ],
+        [VariableDef(key="h", type="placeholder"), VariableDef(key="m", type="multi_part")],
+    )
+    check_template(ok)
+
+
+# --- sandbox and limits ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ a.__class__.__base__ }}",
+    ],
+)
+def test_sandbox_escape_is_refused(tt: str, content: str) -> None:
+    with pytest.raises(InvalidInput, match="unsafe template"):
+        _one(tt, content, [("a", "string")], [VariableVal(key="a", value="x")])
+
+
+def test_unsafe_attribute_alone_does_not_leak() -> None:
+    # As in the SDK: the sandbox returns an undefined, which prints as a hint (normal) or nothing (jinja2).
+    assert "class" not in (_one("jinja2", "{{ ''.__class__ }}", [], []) or "")
+    assert "<class" not in (_one("normal", "{{ ''.__class__ }}", [], []) or "")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{{ 'x' * 2000000 }}",
+        "{% for i in range(100000) %}{% for j in range(100) %}x{% endfor %}{% endfor %}",
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ 1 }}",
+        "{{ 2 ** 100000000 }}",
+        "{{ a * 2 }}",
+    ],
+)
+def test_output_and_value_size_caps(content: str) -> None:
+    with pytest.raises(InvalidInput, match="exceeds 1000000 characters"):
+        _one("jinja2", content, [("a", "string")], [VariableVal(key="a", value="y" * (MAX_RENDERED // 2 + 1))])
+
+
+def test_render_errors_become_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match=r"messages\[0\]: template render failed"):
+        _one("jinja2", "{{ a + 1 }}", [("a", "string")], [VariableVal(key="a", value="x")])
+    with pytest.raises(InvalidInput, match="template render failed"):
+        _one("normal", "{{ undefined_thing.attr }}", [], [])
+    with pytest.raises(InvalidInput, match="template render failed"):
+        _one("normal", "{% include 'x' %}", [], [])
+    with pytest.raises(InvalidInput, match="template render failed"):
+        _one("jinja2", "{{ 1 / 0 }}", [], [])
