@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from functions.prompt import schemas, service
+from functions.prompt import debug, schemas, service
 from shared.auth.dependencies import ConsoleUser, ConsoleWorkspace, OpenAPIWorkspace
 from shared.envelope import Envelope, OpenAPIResponse
 from shared.ids import Int64
@@ -120,3 +120,35 @@ def execute(body: schemas.ExecuteRequest, workspace: OpenAPIWorkspace) -> OpenAP
 def execute_streaming(body: schemas.ExecuteRequest, workspace: OpenAPIWorkspace) -> StreamingResponse:
     events = service.execute_streaming(workspace, body)
     return StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+# --- the playground ------------------------------------------------------------------------------------
+
+
+@prompts.post("/{prompt_id}/debug_streaming", response_class=StreamingResponse)
+def debug_streaming(prompt_id: int, body: schemas.DebugStreamingRequest, user: ConsoleUser) -> StreamingResponse:
+    events = debug.debug_streaming(user, prompt_id, body)
+    return StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@prompts.post("/{prompt_id}/debug_context/save", response_model=Envelope)
+def save_debug_context(prompt_id: int, body: schemas.SaveDebugContextRequest, user: ConsoleUser) -> Envelope:
+    debug.save_context(user, prompt_id, body)
+    return Envelope()
+
+
+@prompts.get("/{prompt_id}/debug_context/get", response_model=schemas.GetDebugContextResponse)
+def get_debug_context(prompt_id: int, workspace_id: Int64, user: ConsoleUser) -> schemas.GetDebugContextResponse:
+    return debug.get_context(user, prompt_id, workspace_id)
+
+
+@prompts.get("/{prompt_id}/debug_history/list", response_model=schemas.ListDebugHistoryResponse)
+def list_debug_history(
+    prompt_id: int,
+    workspace_id: Int64,
+    user: ConsoleUser,
+    days_limit: int = Query(default=7, ge=1, le=30),
+    page_size: int = Query(default=20, ge=1, le=100),
+    page_token: str | None = Query(default=None, max_length=40),
+) -> schemas.ListDebugHistoryResponse:
+    return debug.list_history(user, prompt_id, workspace_id, days_limit, page_size, page_token)

@@ -245,3 +245,85 @@ class ExecuteData(BaseModel):
     message: Message | None = None
     finish_reason: str | None = None
     usage: TokenUsage | None = None
+
+
+# --- the playground ------------------------------------------------------------------------------------
+
+
+class MockTool(BaseModel):
+    name: str = Field(max_length=64)
+    mock_response: str = Field(default="", max_length=100_000)
+
+
+class DebugPromptDraft(Request):
+    detail: PromptDetail
+
+
+class DebugPrompt(Request):
+    """The prompt as the editor holds it now: saved or not, the playground runs what is on screen."""
+
+    workspace_id: Int64
+    prompt_key: str | None = None
+    prompt_draft: DebugPromptDraft
+
+
+class DebugStreamingRequest(Request):
+    prompt: DebugPrompt
+    messages: list[Message] = Field(default_factory=list, max_length=200)
+    variable_vals: list[VariableVal] = Field(default_factory=list, max_length=100)
+    mock_tools: list[MockTool] = Field(default_factory=list, max_length=50)
+    single_step_debug: bool = False
+    debug_trace_key: str | None = Field(default=None, max_length=200)
+
+
+class DebugStreamingEvent(BaseModel):
+    delta: Message | None = None
+    finish_reason: str | None = None
+    usage: TokenUsage | None = None
+    debug_id: Int64 | None = None
+    debug_trace_key: str | None = None
+
+
+class DebugCore(BaseModel):
+    mock_contexts: list[Message] = Field(default_factory=list, max_length=200)
+    mock_variables: list[VariableVal] = Field(default_factory=list, max_length=100)
+    mock_tools: list[MockTool] = Field(default_factory=list, max_length=50)
+
+
+class DebugContext(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    debug_core: DebugCore = Field(default_factory=DebugCore)
+    debug_config: dict[str, bool] | None = None
+
+
+class SaveDebugContextRequest(Request):
+    workspace_id: Int64
+    debug_context: DebugContext
+
+
+class GetDebugContextResponse(Envelope):
+    debug_context: DebugContext | None = None
+
+
+class DebugLog(BaseModel):
+    id: Int64
+    prompt_id: Int64
+    workspace_id: Int64
+    prompt_key: str
+    version: str
+    input_tokens: int
+    output_tokens: int
+    cost_ms: int
+    status_code: int
+    debugged_by: str
+    debug_id: Int64
+    debug_step: int
+    started_at: Int64
+    ended_at: Int64
+
+
+class ListDebugHistoryResponse(Envelope):
+    debug_history: list[DebugLog]
+    has_more: bool
+    next_page_token: str

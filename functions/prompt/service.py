@@ -35,7 +35,7 @@ def gateway() -> LLMGateway:
 # --- access --------------------------------------------------------------------------------------------
 
 
-def _owned(principal: Principal, prompt_id: int) -> tuple[PromptItem, WorkspaceScope]:
+def owned_prompt(principal: Principal, prompt_id: int) -> tuple[PromptItem, WorkspaceScope]:
     """The prompt and the caller's membership of its workspace; a stranger gets the same 404 as a miss."""
     prompt = repository.get(prompt_id)
     try:
@@ -47,7 +47,7 @@ def _owned(principal: Principal, prompt_id: int) -> tuple[PromptItem, WorkspaceS
 # --- details -------------------------------------------------------------------------------------------
 
 
-def _checked(detail: PromptDetail) -> str:
+def checked_detail(detail: PromptDetail) -> str:
     """Validates a detail before it is stored and returns its JSON; nothing invalid is ever saved."""
     check_template(detail.prompt_template)
     if detail.model_config_ and detail.model_config_.model_id is not None:
@@ -158,7 +158,7 @@ def create_prompt(scope: WorkspaceScope, request: schemas.CreatePromptRequest) -
         draft = PromptDraftItem(
             prompt.prompt_id,
             user,
-            detail=_checked(request.draft_detail),
+            detail=checked_detail(request.draft_detail),
             is_modified=True,
             created_at=now,
             updated_at=now,
@@ -170,7 +170,7 @@ def create_prompt(scope: WorkspaceScope, request: schemas.CreatePromptRequest) -
 def get_prompt(
     principal: Principal, prompt_id: int, *, with_commit: bool, commit_version: str | None, with_draft: bool
 ) -> schemas.GetPromptResponse:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     commit = None
     if commit_version:
         commit = _commit_or_404(prompt, commit_version)
@@ -198,7 +198,7 @@ def list_prompts(scope: WorkspaceScope, request: schemas.ListPromptRequest) -> s
 
 
 def update_prompt(principal: Principal, prompt_id: int, request: schemas.UpdatePromptRequest) -> None:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     if request.prompt_name is not None:
         prompt.display_name = request.prompt_name
     if request.prompt_description is not None:
@@ -211,14 +211,14 @@ def update_prompt(principal: Principal, prompt_id: int, request: schemas.UpdateP
 
 
 def delete_prompt(principal: Principal, prompt_id: int) -> None:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     repository.delete(prompt)
 
 
 def clone_prompt(
     principal: Principal, prompt_id: int, request: schemas.ClonePromptRequest
 ) -> schemas.ClonePromptResponse:
-    prompt, scope = _owned(principal, prompt_id)
+    prompt, scope = owned_prompt(principal, prompt_id)
     commit = _commit_or_404(prompt, request.commit_version)
     created = create_prompt(
         scope,
@@ -239,9 +239,9 @@ def clone_prompt(
 
 
 def save_draft(principal: Principal, prompt_id: int, request: schemas.SaveDraftRequest) -> schemas.SaveDraftResponse:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     user = str(principal.user_id)
-    text = _checked(request.prompt_draft.detail)
+    text = checked_detail(request.prompt_draft.detail)
     now = now_ms()
     existing = repository.find_draft(prompt.prompt_id, user)
     base_version = existing.base_version if existing else prompt.latest_version
@@ -267,7 +267,7 @@ def _check_labels(workspace_id: int, label_keys: list[str]) -> None:
 
 
 def commit_draft(principal: Principal, prompt_id: int, request: schemas.CommitDraftRequest) -> None:
-    prompt, scope = _owned(principal, prompt_id)
+    prompt, scope = owned_prompt(principal, prompt_id)
     user = str(principal.user_id)
     version = parse_version(request.commit_version)
     if prompt.latest_version and version <= parse_version(prompt.latest_version):
@@ -278,7 +278,7 @@ def commit_draft(principal: Principal, prompt_id: int, request: schemas.CommitDr
     if draft is None:
         raise InvalidInput("there is no draft to commit: save a draft first")
     _check_labels(scope.workspace_id, request.label_keys)
-    _checked(_detail(draft.detail))  # the catalog may have changed since the draft was saved
+    checked_detail(_detail(draft.detail))  # the catalog may have changed since the draft was saved
     now = now_ms()
     commit = PromptCommitItem(
         prompt.prompt_id,
@@ -301,7 +301,7 @@ def commit_draft(principal: Principal, prompt_id: int, request: schemas.CommitDr
 def list_commits(
     principal: Principal, prompt_id: int, request: schemas.ListCommitRequest
 ) -> schemas.ListCommitResponse:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     commits = list(
         repository.commits(
             prompt.prompt_id, ascending=request.asc, after=request.page_token, limit=request.page_size + 1
@@ -325,7 +325,7 @@ def list_commits(
 
 
 def revert_draft(principal: Principal, prompt_id: int, request: schemas.RevertDraftFromCommitRequest) -> None:
-    prompt, _ = _owned(principal, prompt_id)
+    prompt, _ = owned_prompt(principal, prompt_id)
     commit = _commit_or_404(prompt, request.commit_version_reverting_from)
     user, now = str(principal.user_id), now_ms()
     existing = repository.find_draft(prompt.prompt_id, user)
@@ -345,7 +345,7 @@ def revert_draft(principal: Principal, prompt_id: int, request: schemas.RevertDr
 def update_commit_labels(
     principal: Principal, prompt_id: int, version: str, request: schemas.UpdateCommitLabelsRequest
 ) -> None:
-    prompt, scope = _owned(principal, prompt_id)
+    prompt, scope = owned_prompt(principal, prompt_id)
     _commit_or_404(prompt, version)
     _check_labels(scope.workspace_id, request.label_keys)
     user, now = str(principal.user_id), now_ms()

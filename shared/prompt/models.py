@@ -97,6 +97,38 @@ class PromptLabelItem(Model):
     updated_at = IntegerAttribute()
 
 
+class DebugContextItem(Model):
+    """A user's saved playground state for one prompt (prompt 0: the free playground of a workspace)."""
+
+    Meta = table_meta("prompt-debug-contexts")
+
+    context_key = UnicodeAttribute(hash_key=True)  # "<workspace_id>#<prompt_id>"
+    user_id = UnicodeAttribute(range_key=True)
+    context = UnicodeAttribute()  # DebugContext JSON
+    updated_at = IntegerAttribute()
+
+
+class DebugLogItem(Model):
+    """One playground run; kept 30 days (`expires_at`, seconds)."""
+
+    Meta = table_meta("prompt-debug-logs", ttl_attribute="expires_at")
+
+    context_key = UnicodeAttribute(hash_key=True)  # "<workspace_id>#<prompt_id>"
+    started_key = UnicodeAttribute(range_key=True)  # "<started_at ms, 15 digits>#<debug_id>"
+    debug_id = IntegerAttribute()
+    prompt_key = UnicodeAttribute(default="")
+    version = UnicodeAttribute(default="")
+    input_tokens = IntegerAttribute(default=0)
+    output_tokens = IntegerAttribute(default=0)
+    cost_ms = IntegerAttribute(default=0)
+    status_code = IntegerAttribute(default=0)
+    debugged_by = UnicodeAttribute()
+    debug_step = IntegerAttribute(default=1)
+    started_at = IntegerAttribute()
+    ended_at = IntegerAttribute()
+    expires_at = IntegerAttribute()
+
+
 PROMPT_TABLES: tuple[type[Model], ...] = (
     PromptItem,
     PromptKeyItem,
@@ -104,4 +136,6 @@ PROMPT_TABLES: tuple[type[Model], ...] = (
     PromptDraftItem,
     LabelItem,
     PromptLabelItem,
+    DebugContextItem,
+    DebugLogItem,
 )

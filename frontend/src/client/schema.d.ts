@@ -455,6 +455,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/prompt/v1/prompts/{prompt_id}/debug_context/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Debug Context */
+        get: operations["prompts-get_debug_context"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/debug_context/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save Debug Context */
+        post: operations["prompts-save_debug_context"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/debug_history/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Debug History */
+        get: operations["prompts-list_debug_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompt/v1/prompts/{prompt_id}/debug_streaming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Debug Streaming */
+        post: operations["prompts-debug_streaming"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/prompt/v1/prompts/{prompt_id}/drafts/commit": {
         parameters: {
             query?: never;
@@ -853,6 +921,86 @@ export interface components {
              */
             token: string;
         };
+        /** DebugContext */
+        DebugContext: {
+            /** Debug Config */
+            debug_config?: {
+                [key: string]: boolean;
+            } | null;
+            debug_core?: components["schemas"]["DebugCore"];
+        };
+        /** DebugCore */
+        DebugCore: {
+            /** Mock Contexts */
+            mock_contexts?: components["schemas"]["Message"][];
+            /** Mock Tools */
+            mock_tools?: components["schemas"]["MockTool"][];
+            /** Mock Variables */
+            mock_variables?: components["schemas"]["VariableVal"][];
+        };
+        /** DebugLog */
+        DebugLog: {
+            /** Cost Ms */
+            cost_ms: number;
+            /** Debug Id */
+            debug_id: string;
+            /** Debug Step */
+            debug_step: number;
+            /** Debugged By */
+            debugged_by: string;
+            /** Ended At */
+            ended_at: string;
+            /** Id */
+            id: string;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Prompt Id */
+            prompt_id: string;
+            /** Prompt Key */
+            prompt_key: string;
+            /** Started At */
+            started_at: string;
+            /** Status Code */
+            status_code: number;
+            /** Version */
+            version: string;
+            /** Workspace Id */
+            workspace_id: string;
+        };
+        /**
+         * DebugPrompt
+         * @description The prompt as the editor holds it now: saved or not, the playground runs what is on screen.
+         */
+        DebugPrompt: {
+            prompt_draft: components["schemas"]["DebugPromptDraft"];
+            /** Prompt Key */
+            prompt_key?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** DebugPromptDraft */
+        DebugPromptDraft: {
+            detail: components["schemas"]["PromptDetail-Input"];
+        };
+        /** DebugStreamingRequest */
+        DebugStreamingRequest: {
+            /** Debug Trace Key */
+            debug_trace_key?: string | null;
+            /** Messages */
+            messages?: components["schemas"]["Message"][];
+            /** Mock Tools */
+            mock_tools?: components["schemas"]["MockTool"][];
+            prompt: components["schemas"]["DebugPrompt"];
+            /**
+             * Single Step Debug
+             * @default false
+             */
+            single_step_debug: boolean;
+            /** Variable Vals */
+            variable_vals?: components["schemas"]["VariableVal"][];
+        };
         /** DraftInfo */
         DraftInfo: {
             /** Base Version */
@@ -944,6 +1092,20 @@ export interface components {
             arguments?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /** GetDebugContextResponse */
+        GetDebugContextResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            debug_context?: components["schemas"]["DebugContext"] | null;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
         };
         /** GetModelRequest */
         GetModelRequest: {
@@ -1044,6 +1206,25 @@ export interface components {
             prompt_commit_infos: components["schemas"]["CommitInfo"][];
             /** Users */
             users: components["schemas"]["UserInfoDetail"][];
+        };
+        /** ListDebugHistoryResponse */
+        ListDebugHistoryResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Debug History */
+            debug_history: components["schemas"]["DebugLog"][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
         };
         /** ListLabelRequest */
         ListLabelRequest: {
@@ -1325,6 +1506,16 @@ export interface components {
             tool_call_id?: string | null;
             /** Tool Calls */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** MockTool */
+        MockTool: {
+            /**
+             * Mock Response
+             * @default
+             */
+            mock_response: string;
+            /** Name */
+            name: string;
         };
         /** ModelConfig */
         "ModelConfig-Input": {
@@ -1724,6 +1915,12 @@ export interface components {
         RevertDraftFromCommitRequest: {
             /** Commit Version Reverting From */
             commit_version_reverting_from: string;
+        };
+        /** SaveDebugContextRequest */
+        SaveDebugContextRequest: {
+            debug_context: components["schemas"]["DebugContext"];
+            /** Workspace Id */
+            workspace_id: string | number;
         };
         /** SaveDraftBody */
         SaveDraftBody: {
@@ -5103,6 +5300,395 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope"];
                 };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-get_debug_context": {
+        parameters: {
+            query: {
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                prompt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDebugContextResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-save_debug_context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveDebugContextRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-list_debug_history": {
+        parameters: {
+            query: {
+                workspace_id: string | number;
+                days_limit?: number;
+                page_size?: number;
+                page_token?: string | null;
+            };
+            header?: never;
+            path: {
+                prompt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDebugHistoryResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "prompts-debug_streaming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebugStreamingRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input; `msg` names the field */
             400: {
