@@ -93,6 +93,7 @@ e2e: install console chromium
 bench: install console chromium
 	$(PY) tests/bench/bench_imports.py
 	$(PY) tests/bench/bench_openapi_latency.py
+	$(PY) tests/bench/bench_prompt.py
 	$(PY) tests/bench/bench_console.py
 
 bench-clone:

@@ -54,7 +54,10 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         uses_bucket=True,
     ),
     FunctionSpec(module="llm", route_keys=("ANY /api/llm/{proxy+}",)),
-    FunctionSpec(module="prompt", route_keys=("ANY /api/prompt/{proxy+}", "ANY /v1/loop/prompts/{proxy+}")),
+    FunctionSpec(
+        module="prompt",
+        route_keys=("ANY /api/prompt/{proxy+}", "POST /v1/loop/prompts", "ANY /v1/loop/prompts/{proxy+}"),
+    ),
 )
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from functions.prompt import debug, schemas, service
-from shared.auth.dependencies import ConsoleUser, ConsoleWorkspace, OpenAPIWorkspace
+from shared.auth.dependencies import ConsoleUser, ConsoleWorkspace, OpenAPIUser, OpenAPIWorkspace
 from shared.envelope import Envelope, OpenAPIResponse
 from shared.ids import Int64
 
@@ -152,3 +152,64 @@ def list_debug_history(
     page_token: str | None = Query(default=None, max_length=40),
 ) -> schemas.ListDebugHistoryResponse:
     return debug.list_history(user, prompt_id, workspace_id, days_limit, page_size, page_token)
+
+
+# --- OpenAPI prompt management (a PAT, for scripts) -----------------------------------------------------
+
+manage = APIRouter(prefix="/v1/loop/prompts", tags=["openapi-manage"])
+
+
+@manage.post("", response_model=schemas.CreatePromptResponse)
+def create_prompt_oapi(
+    body: schemas.CreatePromptOApiRequest, workspace: OpenAPIWorkspace
+) -> schemas.CreatePromptResponse:
+    request = schemas.CreatePromptRequest(**body.model_dump())
+    return service.create_prompt(workspace, request)
+
+
+@manage.post("/list", response_model=OpenAPIResponse[schemas.ListPromptBasicData])
+def list_prompts_oapi(
+    body: schemas.ListPromptBasicRequest, workspace: OpenAPIWorkspace
+) -> OpenAPIResponse[schemas.ListPromptBasicData]:
+    return OpenAPIResponse(data=service.list_prompt_basics(workspace, body))
+
+
+@manage.get("/{prompt_id}", response_model=schemas.GetPromptOApiResponse)
+def get_prompt_oapi(
+    prompt_id: Int64,
+    user: OpenAPIUser,
+    with_commit: bool = False,
+    commit_version: str | None = Query(default=None, max_length=32),
+    with_draft: bool = False,
+) -> schemas.GetPromptOApiResponse:
+    got = service.get_prompt(
+        user, prompt_id, with_commit=with_commit, commit_version=commit_version, with_draft=with_draft
+    )
+    return schemas.GetPromptOApiResponse(prompt=got.prompt)
+
+
+@manage.delete("/{prompt_id}", response_model=Envelope)
+def delete_prompt_oapi(prompt_id: Int64, user: OpenAPIUser) -> Envelope:
+    service.delete_prompt(user, prompt_id)
+    return Envelope()
+
+
+@manage.post("/{prompt_id}/drafts/save", response_model=schemas.SaveDraftResponse)
+def save_draft_oapi(
+    prompt_id: Int64, body: schemas.SaveDraftOApiRequest, user: OpenAPIUser
+) -> schemas.SaveDraftResponse:
+    return service.save_draft(user, prompt_id, body)
+
+
+@manage.post("/{prompt_id}/drafts/commit", response_model=Envelope)
+def commit_draft_oapi(prompt_id: Int64, body: schemas.CommitDraftOApiRequest, user: OpenAPIUser) -> Envelope:
+    request = schemas.CommitDraftRequest(commit_version=body.commit_version, commit_description=body.commit_description)
+    service.commit_draft(user, prompt_id, request)
+    return Envelope()
+
+
+@manage.post("/{prompt_id}/commits/list", response_model=schemas.ListCommitResponse)
+def list_commits_oapi(
+    prompt_id: Int64, body: schemas.ListCommitOApiRequest, user: OpenAPIUser
+) -> schemas.ListCommitResponse:
+    return service.list_commits(user, prompt_id, body)

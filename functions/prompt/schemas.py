@@ -327,3 +327,60 @@ class ListDebugHistoryResponse(Envelope):
     debug_history: list[DebugLog]
     has_more: bool
     next_page_token: str
+
+
+# --- OpenAPI prompt management (scripts with a PAT; upstream's prompt/coze.loop.prompt.openapi.thrift) --
+
+
+class ListPromptBasicRequest(Request):
+    workspace_id: Int64
+    page_number: int = Field(default=1, ge=1)
+    page_size: int = Field(default=20, ge=1, le=200)
+    key_word: str | None = Field(default=None, max_length=100)
+    creator: str | None = Field(default=None, max_length=40)
+
+
+class OpenAPIPromptBasic(BaseModel):
+    id: Int64
+    workspace_id: Int64
+    prompt_key: str
+    display_name: str
+    description: str
+    latest_version: str
+    created_by: str
+    updated_by: str
+    created_at: Int64
+    updated_at: Int64
+    latest_committed_at: Int64
+
+
+class ListPromptBasicData(BaseModel):
+    prompts: list[OpenAPIPromptBasic]
+    total: int
+
+
+class CreatePromptOApiRequest(Request):
+    workspace_id: Int64
+    prompt_name: PromptName
+    prompt_key: PromptKey
+    prompt_description: Description = ""
+    prompt_type: PromptType = "normal"
+    security_level: SecurityLevel = "L3"
+
+
+class SaveDraftOApiRequest(SaveDraftRequest):
+    workspace_id: Int64 | None = None
+
+
+class CommitDraftOApiRequest(Request):
+    workspace_id: Int64 | None = None
+    commit_version: Version
+    commit_description: Description = ""
+
+
+class ListCommitOApiRequest(ListCommitRequest):
+    workspace_id: Int64 | None = None
+
+
+class GetPromptOApiResponse(Envelope):
+    prompt: Prompt

@@ -389,6 +389,40 @@ def batch_get_labels(scope: WorkspaceScope, request: schemas.BatchGetLabelReques
     return schemas.BatchGetLabelResponse(labels=[schemas.Label(key=key) for key in request.label_keys if key in known])
 
 
+def list_prompt_basics(scope: WorkspaceScope, request: schemas.ListPromptBasicRequest) -> schemas.ListPromptBasicData:
+    listed = list_prompts(
+        scope,
+        schemas.ListPromptRequest(
+            workspace_id=scope.workspace_id,
+            key_word=request.key_word,
+            created_bys=[request.creator] if request.creator else None,
+            page_num=request.page_number,
+            page_size=min(request.page_size, 100),
+        ),
+    )
+    basics = [
+        schemas.OpenAPIPromptBasic(
+            id=prompt.id,
+            workspace_id=prompt.workspace_id,
+            prompt_key=prompt.prompt_key,
+            **prompt.prompt_basic.model_dump(
+                include={
+                    "display_name",
+                    "description",
+                    "latest_version",
+                    "created_by",
+                    "updated_by",
+                    "created_at",
+                    "updated_at",
+                    "latest_committed_at",
+                }
+            ),
+        )
+        for prompt in listed.prompts
+    ]
+    return schemas.ListPromptBasicData(prompts=basics, total=listed.total)
+
+
 # --- the SDK -------------------------------------------------------------------------------------------
 
 

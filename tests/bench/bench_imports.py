@@ -95,6 +95,29 @@ def bench_bundle() -> None:
             print(f"  {module:<34} {label:<24} median {statistics.median(samples):7.1f} ms")
 
 
+def with_litellm_ms(module: str, env: dict[str, str]) -> float:
+    """The handler, then litellm as the first call to a real provider loads it (shared.llm.litellm_provider)."""
+    script = (
+        "import time; started = time.perf_counter()\n"
+        f"import {module}\n"
+        "from shared.llm.litellm_provider import _litellm; _litellm()\n"
+        "print((time.perf_counter() - started) * 1000)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def bench_litellm() -> None:
+    env = lambda_env(tracing=False)
+    samples = [with_litellm_ms("functions.prompt.handler", env) for _ in range(3)]
+    print(
+        f"  functions.prompt.handler + litellm    X-Ray off  median {statistics.median(samples):7.1f} ms"
+        f"  min {min(samples):7.1f} ms  max {max(samples):7.1f} ms  (3 runs)"
+    )
+
+
 def main() -> None:
     print(f"handler import time, median of {RUNS} fresh interpreters (target for foundation: < 300 ms)")
     for function in FUNCTIONS:
@@ -108,6 +131,7 @@ def main() -> None:
                 f"  {module:<34} {label}  median {statistics.median(samples):7.1f} ms"
                 f"  min {min(samples):7.1f} ms  max {max(samples):7.1f} ms"
             )
+    bench_litellm()
     bench_bundle()
 
 

@@ -191,3 +191,32 @@ def test_labels_move_between_versions_and_a_stranger_sees_nothing(stack: Running
     assert [c["version"] for c in commits["prompt_commit_infos"]] == ["2.0.0", "1.0.0"]
     assert commits["commit_version_label_mapping"] == {"2.0.0": [{"key": "beta"}], "1.0.0": []}
     assert stranger.status_code == 404
+
+
+def test_scripts_manage_prompts_with_a_pat(stack: RunningStack, account: Account) -> None:
+    import httpx
+
+    api = httpx.Client(
+        base_url=stack.base_url, headers={"Authorization": f"Bearer {create_token(account)}"}, timeout=10
+    )
+    key = f"script.{secrets.token_hex(3)}"
+
+    created = api.post(
+        "/v1/loop/prompts", json={"workspace_id": account.workspace_id, "prompt_name": "S", "prompt_key": key}
+    )
+    prompt_id = created.json()["prompt_id"]
+    saved = api.post(f"/v1/loop/prompts/{prompt_id}/drafts/save", json={"prompt_draft": {"detail": detail("hi")}})
+    committed = api.post(f"/v1/loop/prompts/{prompt_id}/drafts/commit", json={"commit_version": "0.1.0"})
+    listed = api.post("/v1/loop/prompts/list", json={"workspace_id": account.workspace_id, "key_word": key})
+    commits = api.post(f"/v1/loop/prompts/{prompt_id}/commits/list", json={"page_size": 5})
+    got = api.get(f"/v1/loop/prompts/{prompt_id}", params={"with_commit": "true"})
+    deleted = api.delete(f"/v1/loop/prompts/{prompt_id}")
+    gone = api.get(f"/v1/loop/prompts/{prompt_id}")
+    by_cookie = account.client.post("/v1/loop/prompts/list", json={"workspace_id": account.workspace_id})
+
+    assert created.status_code == saved.status_code == committed.status_code == 200, created.text + committed.text
+    assert listed.json()["data"]["total"] == 1 and listed.json()["data"]["prompts"][0]["latest_version"] == "0.1.0"
+    assert [c["version"] for c in commits.json()["prompt_commit_infos"]] == ["0.1.0"]
+    assert got.json()["prompt"]["prompt_commit"]["commit_info"]["version"] == "0.1.0"
+    assert deleted.status_code == 200 and gone.status_code == 404 and gone.json()["code"] == 600501001
+    assert by_cookie.status_code == 401  # the SDK routes take a PAT, never the console's cookie
