@@ -53,7 +53,13 @@ PREFIXES: dict[Protocol, str] = {
 
 def _litellm() -> Any:  # the litellm module; its types are incomplete
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
+    try:
+        import litellm
+    except ImportError as error:  # a function deployed without the llm layer
+        raise UpstreamError(
+            "this deployment cannot call real model providers: litellm is not installed in this function; "
+            "use the fake test model, or deploy with the llm layer"
+        ) from error
 
     litellm.suppress_debug_info = True  # no "Give Feedback / Provider List" banners in our logs
     litellm.disable_hf_tokenizer_download = True  # token_counter stays offline (tiktoken)

@@ -148,3 +148,13 @@ def test_a_real_protocol_goes_through_litellm_with_the_resolved_key(
     assert whole.message.content == streamed == "Bonjour from litellm"
     assert [span.tags_string["model_name"] for span in spans] == ["gpt-4o-mini", "gpt-4o-mini"]
     assert all("sk-test" not in span.model_dump_json() for span in spans)
+
+
+def test_without_litellm_a_real_provider_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from shared.llm.litellm_provider import _litellm
+
+    monkeypatch.setitem(sys.modules, "litellm", None)  # what a function deployed without the llm layer sees
+    with pytest.raises(UpstreamError, match="litellm is not installed in this function"):
+        _litellm()
