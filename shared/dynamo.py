@@ -1,6 +1,7 @@
 """PynamoDB conventions: table names per stage, the endpoint, and the exceptions we translate."""
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from pynamodb.attributes import Attribute
@@ -15,8 +16,10 @@ from shared.errors import NotFound
 from shared.settings import LoopSettings, get_settings
 
 
+@cache
 def connection() -> Connection:
-    """A low-level connection for transactions (TransactWrite needs one)."""
+    """A low-level connection for transactions (TransactWrite needs one); one per process, like the
+    models' own, since building one costs a botocore client (~100 ms)."""
     settings = get_settings(LoopSettings)
     return Connection(region=settings.aws_region, host=settings.aws_endpoint_url)
 

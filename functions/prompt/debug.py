@@ -5,23 +5,24 @@ mock response and the model goes on, up to MAX_STEPS. Every step is a model span
 root span, and the run is written to the debug history.
 """
 
-import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from functions.prompt import schemas
-from functions.prompt.service import checked_detail, gateway, owned_prompt
+from functions.prompt.service import checked_detail, error_event, gateway, owned_prompt, repository
 from shared.auth.principals import Principal, WorkspaceScope, require_membership
 from shared.clock import now_ms
-from shared.errors import InvalidInput, LoopError
+from shared.errors import InternalError, InvalidInput, LoopError
 from shared.ids import new_id
 from shared.llm.catalog import Scenario
 from shared.llm.gateway import TraceParent
 from shared.llm.types import ChatMessage as LLMMessage
+from shared.observability import logger
 from shared.prompt import execution
 from shared.prompt.entities import Message, TokenUsage
 from shared.prompt.models import DebugContextItem, DebugLogItem
+from shared.prompt.repository import debug_context_key
 from shared.spans import UploadSpan, write_spans
 
 MAX_STEPS = 5
@@ -36,10 +37,6 @@ def _scope(principal: Principal, prompt_id: int, workspace_id: int) -> Workspace
     if prompt.workspace_id != workspace_id:
         raise InvalidInput(f"prompt.workspace_id: prompt {prompt_id} belongs to another workspace")
     return scope
-
-
-def _context_key(workspace_id: int, prompt_id: int) -> str:
-    return f"{workspace_id}#{prompt_id}"
 
 
 @dataclass
@@ -124,7 +121,14 @@ def debug_streaming(principal: Principal, prompt_id: int, request: schemas.Debug
                 chunks = execution.execute_stream(gateway(), run(turns))
         except LoopError as failure:
             error = failure
-            yield f"event: error\ndata: {json.dumps({'code': failure.code, 'msg': failure.message})}\n\n"
+            yield error_event(failure)
+        except GeneratorExit:  # the browser went away: the run is recorded as cut short, not as a success
+            error = LoopError("the caller closed the stream", code=499)
+            raise
+        except Exception:
+            logger.exception("playground run failed")
+            error = InternalError("the run failed on the server; the log id in x-tt-logid says where")
+            yield error_event(error)
         finally:
             _finish(scope, prompt_id, request, debug_id, trace, started, tally, error)
 
@@ -142,8 +146,8 @@ def _finish(
     error: LoopError | None,
 ) -> None:
     ended = now_ms()
-    DebugLogItem(
-        _context_key(scope.workspace_id, prompt_id),
+    log = DebugLogItem(
+        debug_context_key(scope.workspace_id, prompt_id),
         f"{started:015d}#{debug_id}",
         debug_id=debug_id,
         prompt_key=request.prompt.prompt_key or "",
@@ -156,7 +160,8 @@ def _finish(
         started_at=started,
         ended_at=ended,
         expires_at=ended // 1000 + HISTORY_DAYS * 86_400,
-    ).save()
+    )
+    repository.record_debug_run(log)
     write_spans(
         [
             UploadSpan(
@@ -183,16 +188,16 @@ def save_context(principal: Principal, prompt_id: int, request: schemas.SaveDebu
     text = request.debug_context.model_dump_json()
     if len(text.encode()) > 300_000:
         raise InvalidInput("debug_context: larger than 300 KB; remove some turns")
-    DebugContextItem(
-        _context_key(scope.workspace_id, prompt_id), str(scope.user_id), context=text, updated_at=now_ms()
-    ).save()
+    item = DebugContextItem(
+        debug_context_key(scope.workspace_id, prompt_id), str(scope.user_id), context=text, updated_at=now_ms()
+    )
+    repository.save_debug_context(prompt_id, item)
 
 
 def get_context(principal: Principal, prompt_id: int, workspace_id: int) -> schemas.GetDebugContextResponse:
     scope = _scope(principal, prompt_id, workspace_id)
-    try:
-        item = DebugContextItem.get(_context_key(scope.workspace_id, prompt_id), str(scope.user_id))
-    except DebugContextItem.DoesNotExist:
+    item = repository.find_debug_context(scope.workspace_id, prompt_id, str(scope.user_id))
+    if item is None:
         return schemas.GetDebugContextResponse()
     return schemas.GetDebugContextResponse(debug_context=schemas.DebugContext.model_validate_json(item.context))
 
@@ -201,14 +206,13 @@ def list_history(
     principal: Principal, prompt_id: int, workspace_id: int, days_limit: int, page_size: int, page_token: str | None
 ) -> schemas.ListDebugHistoryResponse:
     scope = _scope(principal, prompt_id, workspace_id)
-    oldest = f"{now_ms() - days_limit * 86_400_000:015d}"
-    condition = DebugLogItem.started_key > oldest
-    if page_token:
-        condition = condition & (DebugLogItem.started_key < page_token)
-    logs = list(
-        DebugLogItem.query(
-            _context_key(scope.workspace_id, prompt_id), condition, scan_index_forward=False, limit=page_size + 1
-        )
+    logs = repository.debug_runs(
+        scope.workspace_id,
+        prompt_id,
+        str(scope.user_id),
+        since_ms=now_ms() - days_limit * 86_400_000,
+        before=page_token,
+        limit=page_size + 1,
     )
     page, more = logs[:page_size], len(logs) > page_size
     return schemas.ListDebugHistoryResponse(

@@ -3,7 +3,7 @@
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.envelope import Envelope
 from shared.foundation.profiles import UserInfoDetail
@@ -18,6 +18,7 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_\-]{0,63}$")
 LabelKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=LABEL_KEY.pattern)]
 Version = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+LabelKeys = Annotated[list[LabelKey], AfterValidator(lambda keys: list(dict.fromkeys(keys)))]  # repeats are one
 PromptType = Literal["normal", "snippet"]
 SecurityLevel = Literal["L1", "L2", "L3", "L4"]
 
@@ -153,7 +154,7 @@ class SaveDraftResponse(Envelope):
 class CommitDraftRequest(Request):
     commit_version: Version
     commit_description: Description = ""
-    label_keys: list[LabelKey] = Field(default_factory=list, max_length=20)
+    label_keys: LabelKeys = Field(default_factory=list, max_length=20)
 
 
 class ListCommitRequest(Request):
@@ -178,7 +179,7 @@ class RevertDraftFromCommitRequest(Request):
 
 class UpdateCommitLabelsRequest(Request):
     workspace_id: Int64 | None = None
-    label_keys: list[LabelKey] = Field(default_factory=list, max_length=20)
+    label_keys: LabelKeys = Field(default_factory=list, max_length=20)
 
 
 class CreateLabelRequest(Request):
@@ -218,8 +219,8 @@ class PromptQuery(BaseModel):
     """Echoed back exactly as received: the SDK caches results under these three strings."""
 
     prompt_key: str = Field(max_length=100)
-    version: str | None = ""
-    label: str | None = ""
+    version: str | None = Field(default="", max_length=32)
+    label: str | None = Field(default="", max_length=64)
 
 
 class MGetPromptRequest(Request):
@@ -229,8 +230,8 @@ class MGetPromptRequest(Request):
 
 class PromptIdentifier(Request):
     prompt_key: str = Field(max_length=100)
-    version: str | None = None
-    label: str | None = None
+    version: str | None = Field(default=None, max_length=32)
+    label: str | None = Field(default=None, max_length=64)
 
 
 class ExecuteRequest(Request):
@@ -238,7 +239,7 @@ class ExecuteRequest(Request):
     prompt_identifier: PromptIdentifier
     variable_vals: list[VariableVal] | None = Field(default=None, max_length=100)
     messages: list[Message] | None = Field(default=None, max_length=100)
-    release_label: str | None = None  # legacy alias of prompt_identifier.label
+    release_label: str | None = Field(default=None, max_length=64)  # legacy alias of prompt_identifier.label
 
 
 class ExecuteData(BaseModel):

@@ -8,11 +8,12 @@ from functions.prompt import schemas
 from functions.prompt.sdk_shapes import sdk_prompt
 from shared.auth.principals import Principal, WorkspaceScope, require_membership
 from shared.clock import now_ms
-from shared.errors import Conflict, InvalidInput, LoopError, NotFound, PayloadTooLarge
+from shared.errors import Conflict, InternalError, InvalidInput, LoopError, NotFound, PayloadTooLarge
 from shared.foundation.profiles import user_infos
 from shared.ids import new_id
-from shared.llm.gateway import LLMGateway, find_model
+from shared.llm.gateway import LLMGateway, find_model, model_params
 from shared.llm.types import ChatMessage, Role, TokenUsage
+from shared.observability import logger
 from shared.prompt import execution
 from shared.prompt.entities import PromptDetail
 from shared.prompt.entities import TokenUsage as EntityUsage
@@ -51,7 +52,7 @@ def checked_detail(detail: PromptDetail) -> str:
     """Validates a detail before it is stored and returns its JSON; nothing invalid is ever saved."""
     check_template(detail.prompt_template)
     if detail.model_config_ and detail.model_config_.model_id is not None:
-        find_model(detail.model_config_.model_id)
+        model_params(find_model(detail.model_config_.model_id), execution.raw_params(detail.model_config_))
     names = [tool.function.name for tool in detail.tools]
     if len(names) != len(set(names)):
         raise InvalidInput("tools: two tools have the same name")
@@ -126,8 +127,8 @@ def _view(
     )
 
 
-def _commit_or_404(prompt: PromptItem, version: str) -> PromptCommitItem:
-    parse_version(version)
+def _commit_or_404(prompt: PromptItem, version: str, field: str = "commit_version") -> PromptCommitItem:
+    parse_version(version, field)
     commit = repository.find_commit(prompt.prompt_id, version)
     if commit is None:
         raise NotFound(f"prompt {prompt.prompt_key} has no version {version}", code=600501002)
@@ -290,12 +291,13 @@ def commit_draft(principal: Principal, prompt_id: int, request: schemas.CommitDr
         committed_by=user,
         committed_at=now,
     )
+    read_at = draft.updated_at
     draft.base_version, draft.is_modified, draft.updated_at = request.commit_version, False, now
     labels = [
         PromptLabelItem(prompt.prompt_id, key, version=request.commit_version, updated_by=user, updated_at=now)
         for key in request.label_keys
     ]
-    repository.commit(prompt, commit, draft, labels)
+    repository.commit(prompt, commit, draft, read_at, labels)
 
 
 def list_commits(
@@ -427,7 +429,7 @@ def list_prompt_basics(scope: WorkspaceScope, request: schemas.ListPromptBasicRe
 
 
 def resolve(
-    workspace_id: int, prompt_key: str, version: str | None, label: str | None
+    workspace_id: int, prompt_key: str, version: str | None, label: str | None, field: str = "version"
 ) -> tuple[PromptItem, PromptCommitItem]:
     """Version wins, then label, then the latest commit (upstream's order)."""
     prompt = repository.find_by_key(workspace_id, prompt_key)
@@ -440,13 +442,14 @@ def resolve(
     version = version or prompt.latest_version
     if not version:
         raise NotFound(f"prompt {prompt_key} has no committed version yet", code=600501002)
-    return prompt, _commit_or_404(prompt, version)
+    return prompt, _commit_or_404(prompt, version, field)
 
 
 def mget(scope: WorkspaceScope, request: schemas.MGetPromptRequest) -> dict[str, object]:
     items = []
-    for query in request.queries:
-        prompt, commit = resolve(scope.workspace_id, query.prompt_key, query.version, query.label)
+    for index, query in enumerate(request.queries):
+        field = f"queries[{index}].version"
+        prompt, commit = resolve(scope.workspace_id, query.prompt_key, query.version, query.label, field)
         items.append(
             {"query": query.model_dump(), "prompt": sdk_prompt(prompt, commit.version, _detail(commit.detail))}
         )
@@ -455,9 +458,9 @@ def mget(scope: WorkspaceScope, request: schemas.MGetPromptRequest) -> dict[str,
 
 def _run(scope: WorkspaceScope, request: schemas.ExecuteRequest) -> PromptRun:
     identifier = request.prompt_identifier
-    prompt, commit = resolve(
-        scope.workspace_id, identifier.prompt_key, identifier.version, identifier.label or request.release_label
-    )
+    label = identifier.label or request.release_label
+    field = "prompt_identifier.version"
+    prompt, commit = resolve(scope.workspace_id, identifier.prompt_key, identifier.version, label, field)
     return PromptRun(
         detail=_detail(commit.detail),
         workspace_id=scope.workspace_id,
@@ -503,6 +506,14 @@ def execute_streaming(scope: WorkspaceScope, request: schemas.ExecuteRequest) ->
                 )
                 yield f"event: data\ndata: {data.model_dump_json(exclude_none=True)}\n\n"
         except LoopError as error:
-            yield f"event: error\ndata: {json.dumps({'code': error.code, 'msg': error.message})}\n\n"
+            yield error_event(error)
+        except Exception:
+            logger.exception("execute_streaming failed")
+            yield error_event(InternalError("the run failed on the server; the log id in x-tt-logid says where"))
 
     return events()
+
+
+def error_event(error: LoopError) -> str:
+    """An SSE `error` event as the SDK reads it; json.dumps keeps a message with newlines on one line."""
+    return f"event: error\ndata: {json.dumps({'code': error.code, 'msg': error.message})}\n\n"

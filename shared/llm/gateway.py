@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from shared.errors import InvalidInput, LoopError
-from shared.llm.catalog import ModelEntry, Protocol, Scenario, load_catalog
+from shared.llm.catalog import ModelEntry, ParamType, Protocol, Scenario, load_catalog
 from shared.llm.credentials import resolve_api_key
 from shared.llm.fake import FakeProvider
 from shared.llm.providers import ChatProvider, ModelCall
@@ -46,6 +46,46 @@ def find_model(model_id: int) -> ModelEntry:
     return model
 
 
+TYPED_PARAMS = frozenset({"temperature", "max_tokens", "top_p", "top_k", "presence_penalty", "frequency_penalty"})
+
+
+def model_params(model: ModelEntry, raw: dict[str, object]) -> dict[str, object]:
+    """Extra parameters as the model's param_config declares them, converted and range-checked.
+
+    Only declared names pass: anything else could steer the provider call (api_base, api_key, ...).
+    """
+    declared = {schema.name: schema for schema in model.param_config.param_schemas}
+    converted: dict[str, object] = {}
+    for name, value in raw.items():
+        field = f"model_config.param_config_values.{name}"
+        schema = declared.get(name)
+        if schema is None or name in TYPED_PARAMS:
+            if name in TYPED_PARAMS:
+                continue  # the typed field of model_config carries it
+            raise InvalidInput(f"{field}: model {model.name} has no parameter {name!r}")
+        text = str(value)
+        try:
+            if schema.type == ParamType.BOOLEAN:
+                if text.lower() not in ("true", "false"):
+                    raise ValueError(text)
+                converted[name] = text.lower() == "true"
+                continue
+            number: float | int | str = (
+                int(text) if schema.type == ParamType.INT else float(text) if schema.type == ParamType.FLOAT else text
+            )
+        except ValueError as error:
+            raise InvalidInput(f"{field}: {text!r} is not a {schema.type}") from error
+        if isinstance(number, int | float):
+            if schema.min is not None and number < float(schema.min):
+                raise InvalidInput(f"{field}: {number} is below the minimum {schema.min}")
+            if schema.max is not None and number > float(schema.max):
+                raise InvalidInput(f"{field}: {number} is above the maximum {schema.max}")
+        if schema.options and text not in {option.value for option in schema.options}:
+            raise InvalidInput(f"{field}: {text!r} is not one of the options")
+        converted[name] = number
+    return converted
+
+
 def check_request(model: ModelEntry, request: ChatRequest) -> None:
     if not model.available_in(request.scenario):
         raise InvalidInput(f"model_config.model_id: model {model.name} is not available for {request.scenario}")
@@ -58,6 +98,12 @@ def check_request(model: ModelEntry, request: ChatRequest) -> None:
     limit = model.ability.max_output_tokens
     if limit and request.options.max_tokens and request.options.max_tokens > limit:
         raise InvalidInput(f"model_config.max_tokens: model {model.name} writes at most {limit} tokens")
+    tpm = model.scenario(request.scenario).quota.tpm
+    if tpm and request.options.max_tokens and request.options.max_tokens > tpm:
+        raise InvalidInput(
+            f"model_config.max_tokens: model {model.name} allows {tpm} tokens a minute in scenario "
+            f"{request.scenario}; this call asks for {request.options.max_tokens}, which can never fit: lower it"
+        )
 
 
 class LLMGateway:
@@ -76,10 +122,12 @@ class LLMGateway:
     def _prepare(self, request: ChatRequest) -> tuple[ModelEntry, ChatProvider, ModelCall]:
         model = find_model(request.model_id)
         check_request(model, request)
+        options = request.options.model_copy(update={"extra_params": model_params(model, request.options.extra_params)})
+        api_key = resolve_api_key(model)  # before the quota: a call that cannot be made must not use it up
         admit(
             model, request.scenario, request.options.max_tokens or model.ability.max_output_tokens or DEFAULT_MAX_TOKENS
         )
-        call = ModelCall(model, request.messages, request.tools, request.options, resolve_api_key(model))
+        call = ModelCall(model, request.messages, request.tools, options, api_key)
         return model, self._provider(model), call
 
     def complete(self, request: ChatRequest) -> ChatResult:
@@ -89,6 +137,9 @@ class LLMGateway:
             result = provider.complete(call)
         except LoopError as error:
             _record(request, model, started_us, None, None, error.message)
+            raise
+        except Exception as error:  # a provider bug: the span still records the failed call
+            _record(request, model, started_us, None, None, f"unexpected {type(error).__name__}")
             raise
         _record(request, model, started_us, result, None, None)
         return result
@@ -117,6 +168,10 @@ class LLMGateway:
             raise
         except GeneratorExit:  # the caller stopped reading (a closed browser tab): the span still says so
             _record(request, model, started_us, None, first_token_us, "the caller closed the stream", "".join(text))
+            raise
+        except Exception as error:
+            reason = f"unexpected {type(error).__name__}"
+            _record(request, model, started_us, None, first_token_us, reason, "".join(text))
             raise
         message = ChatMessage(role="assistant", content="".join(text), tool_calls=last.tool_calls if last else None)
         usage = last.usage if last and last.usage else TokenUsage()

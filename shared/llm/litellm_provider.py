@@ -248,7 +248,8 @@ def litellm_arguments(call: ModelCall, *, stream: bool = False) -> dict[str, Any
     if stream:
         arguments["stream"] = True
         arguments["stream_options"] = {"include_usage": True}
-    arguments.update(options.extra_params)
+    for key, value in options.extra_params.items():  # declared model parameters never override the call itself
+        arguments.setdefault(key, value)
     return arguments
 
 

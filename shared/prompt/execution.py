@@ -1,7 +1,6 @@
 """Running a prompt version: render its template with the caller's values, then call its model through the
 LLM gateway. Used by the SDK's execute routes, the playground and (later) evaluation targets."""
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -9,7 +8,7 @@ from shared.errors import InvalidInput
 from shared.llm import types as llm
 from shared.llm.catalog import Scenario
 from shared.llm.gateway import ChatRequest, LLMGateway, TraceParent
-from shared.prompt.entities import ContentPart, FunctionCall, Message, PromptDetail, ToolCall, VariableVal
+from shared.prompt.entities import ContentPart, FunctionCall, Message, ModelConfig, PromptDetail, ToolCall, VariableVal
 from shared.prompt.template import render_messages
 
 
@@ -77,16 +76,19 @@ def from_llm_message(message: llm.ChatMessage) -> Message:
     )
 
 
-def _options(detail: PromptDetail) -> llm.CallOptions:
-    config = detail.model_config_
-    assert config is not None
-    extra = {
+def raw_params(config: ModelConfig) -> dict[str, object]:
+    """param_config_values as name → text; the gateway checks them against the model's declared schemas."""
+    return {
         value.name: value.value.value
         for value in config.param_config_values or []
         if value.value is not None and value.value.value is not None
     }
-    for known in ("temperature", "max_tokens", "top_p", "top_k"):
-        extra.pop(known, None)  # typed fields win over their param_config duplicates
+
+
+def _options(detail: PromptDetail) -> llm.CallOptions:
+    config = detail.model_config_
+    assert config is not None
+    extra = raw_params(config)
     tool_choice = detail.tool_call_config.tool_choice if detail.tool_call_config else None
     return llm.CallOptions(
         temperature=config.temperature,
@@ -130,10 +132,3 @@ def execute(gateway: LLMGateway, run: PromptRun) -> llm.ChatResult:
 def execute_stream(gateway: LLMGateway, run: PromptRun) -> Iterator[llm.ChatChunk]:
     """Validation, rendering, quota and credentials fail here, before the first chunk."""
     return gateway.stream(chat_request(run))
-
-
-def parse_json_object(text: str, field_name: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"{field_name}: not valid JSON ({error.msg} at position {error.pos})") from error

@@ -1,14 +1,16 @@
 """All persistence of prompts. Nothing above this module touches PynamoDB directly."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.dynamo import connection, is_condition_failure
 from shared.errors import Conflict, NotFound
 from shared.prompt.models import (
+    DebugContextItem,
+    DebugLogItem,
     LabelItem,
     PromptCommitItem,
     PromptDraftItem,
@@ -19,6 +21,10 @@ from shared.prompt.models import (
 from shared.prompt.semver import sort_key
 
 PRESET_LABELS = ("production", "beta", "test")
+
+
+def debug_context_key(workspace_id: int, prompt_id: int) -> str:
+    return f"{workspace_id}#{prompt_id}"
 
 
 def _claim(workspace_id: int, prompt_key: str) -> str:
@@ -72,18 +78,44 @@ class PromptRepository:
         )
 
     def delete(self, prompt: PromptItem) -> None:
-        """Releases the key with the prompt, then removes its drafts, commits and label mappings."""
-        with TransactWrite(connection=connection()) as transaction:
-            transaction.delete(PromptKeyItem(_claim(prompt.workspace_id, prompt.prompt_key)))
-            transaction.delete(prompt)
+        """Releases the key with the prompt, then removes everything hanging off it.
+
+        The claim is deleted only while it still names this prompt, so a late repeat of a delete cannot
+        release the key of a newer prompt that reused it. Children are written only while their prompt
+        exists (see _exists), so none can appear after this.
+        """
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.delete(
+                    PromptKeyItem(_claim(prompt.workspace_id, prompt.prompt_key)),
+                    condition=PromptKeyItem.prompt_id == prompt.prompt_id,
+                )
+                transaction.delete(prompt, condition=PromptItem.prompt_id.exists())
+        except TransactWriteError as error:
+            if is_condition_failure(error):
+                raise NotFound(f"prompt {prompt.prompt_id} not found", code=600501001) from error
+            raise
         for model in (PromptDraftItem, PromptCommitItem, PromptLabelItem):
-            self._delete_all(model, prompt.prompt_id)
+            self._delete_all(model.query(prompt.prompt_id))
+        debug_key = debug_context_key(prompt.workspace_id, prompt.prompt_id)
+        self._delete_all(DebugContextItem.query(debug_key))
+        self._delete_all(DebugLogItem.query(debug_key))
 
     @staticmethod
-    def _delete_all(model: type[Model], prompt_id: int) -> None:
-        with model.batch_write() as batch:
-            for item in model.query(prompt_id):
-                batch.delete(item)
+    def _delete_all(items: Iterable[Model]) -> None:
+        for item in items:
+            item.delete()
+
+    def _save_while_prompt_exists(self, prompt_id: int, *items: Model) -> None:
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.condition_check(PromptItem, prompt_id, condition=PromptItem.prompt_id.exists())
+                for item in items:
+                    transaction.save(item)
+        except TransactWriteError as error:
+            if is_condition_failure(error):
+                raise NotFound(f"prompt {prompt_id} not found", code=600501001) from error
+            raise
 
     # --- drafts ---------------------------------------------------------------------------------------
 
@@ -94,12 +126,17 @@ class PromptRepository:
             return None
 
     def save_draft(self, draft: PromptDraftItem) -> None:
-        draft.save()
+        self._save_while_prompt_exists(draft.prompt_id, draft)
 
     # --- commits --------------------------------------------------------------------------------------
 
     def commit(
-        self, prompt: PromptItem, commit: PromptCommitItem, draft: PromptDraftItem, labels: list[PromptLabelItem]
+        self,
+        prompt: PromptItem,
+        commit: PromptCommitItem,
+        draft: PromptDraftItem,
+        draft_read_at: int,
+        labels: list[PromptLabelItem],
     ) -> None:
         """Writes the version, advances the prompt's latest version, resets the draft and moves labels.
 
@@ -120,14 +157,15 @@ class PromptRepository:
                     ],
                     condition=PromptItem.latest_version == previous,
                 )
-                transaction.save(draft)
+                # the draft committed is the one read: an edit saved meanwhile is not overwritten, it fails this
+                transaction.save(draft, condition=PromptDraftItem.updated_at == draft_read_at)
                 for label in labels:
                     transaction.save(label)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise Conflict(
-                    f"commit_version: version {commit.version} was committed meanwhile or already exists; "
-                    "reload and pick a higher version"
+                    f"commit_version: version {commit.version} was committed meanwhile, already exists, or the "
+                    "draft changed while committing; reload and try again"
                 ) from error
             raise
         prompt.latest_version = commit.version
@@ -152,8 +190,6 @@ class PromptRepository:
         return sorted(set(PRESET_LABELS) | set(custom))
 
     def create_label(self, label: LabelItem) -> None:
-        from pynamodb.exceptions import PutError
-
         if label.label_key in PRESET_LABELS:
             raise Conflict(f"label {label.label_key!r} already exists (it is a preset label)")
         try:
@@ -175,9 +211,44 @@ class PromptRepository:
     def set_labels(self, prompt_id: int, version: str, wanted: list[PromptLabelItem]) -> None:
         """After this, exactly the `wanted` labels point at `version` (others move away or stay elsewhere)."""
         wanted_keys = {label.label_key for label in wanted}
-        with PromptLabelItem.batch_write() as batch:
-            for current in PromptLabelItem.query(prompt_id):
-                if current.version == version and current.label_key not in wanted_keys:
-                    batch.delete(current)
-            for label in wanted:
-                batch.save(label)
+        for current in PromptLabelItem.query(prompt_id):
+            if current.version == version and current.label_key not in wanted_keys:
+                current.delete()
+        self._save_while_prompt_exists(prompt_id, *wanted)
+
+    # --- the playground -------------------------------------------------------------------------------
+
+    def save_debug_context(self, prompt_id: int, context: DebugContextItem) -> None:
+        if prompt_id == 0:  # the free playground has no prompt to outlive
+            context.save()
+        else:
+            self._save_while_prompt_exists(prompt_id, context)
+
+    def find_debug_context(self, workspace_id: int, prompt_id: int, user_id: str) -> DebugContextItem | None:
+        try:
+            return DebugContextItem.get(debug_context_key(workspace_id, prompt_id), user_id)
+        except DoesNotExist:
+            return None
+
+    def record_debug_run(self, log: DebugLogItem) -> None:
+        log.save()
+
+    def debug_runs(
+        self, workspace_id: int, prompt_id: int, user_id: str, *, since_ms: int, before: str | None, limit: int
+    ) -> list[DebugLogItem]:
+        """A user's runs, newest first, started after `since_ms` and before the `before` page token."""
+        upper = before or "9" * 15
+        key_range = DebugLogItem.started_key.between(f"{since_ms:015d}", upper)
+        runs: list[DebugLogItem] = []
+        for log in DebugLogItem.query(
+            debug_context_key(workspace_id, prompt_id),
+            key_range,
+            filter_condition=DebugLogItem.debugged_by == user_id,
+            scan_index_forward=False,
+        ):
+            if log.started_key == before:
+                continue  # `between` is inclusive; the token row was the last of the previous page
+            runs.append(log)
+            if len(runs) == limit:
+                break
+        return runs

@@ -138,3 +138,41 @@ def test_the_debug_context_is_kept_per_user_and_prompt(account: Account) -> None
         {"key": "persona", "value": "a pirate", "placeholder_messages": None, "multi_part_values": None}
     ]
     assert got["debug_core"]["mock_tools"] == context["debug_core"]["mock_tools"]
+
+
+def test_history_pages_newest_first_and_shows_only_your_own_runs(stack: RunningStack, account: Account) -> None:
+    # Given a team workspace where the account and a teammate both run the playground
+    team = account.client.post("/api/foundation/v1/spaces", json={"name": "history team"}).json()["space"]["id"]
+    teammate = register(stack.base_url)
+    added = account.client.post(f"/api/foundation/v1/spaces/{team}/members", json={"email": teammate.email, "role": 3})
+    assert added.status_code == 200, added.text
+    in_team = {"prompt": {"workspace_id": team, "prompt_draft": {"detail": draft()}}}
+    for text in ("one", "two", "three"):
+        run(account, "0", text, **in_team)
+    run(teammate, "0", "not yours", **in_team)
+
+    def page(token: str | None) -> dict[str, Any]:
+        params = {"workspace_id": team, "page_size": 2} | ({"page_token": token} if token else {})
+        response = account.client.get("/api/prompt/v1/prompts/0/debug_history/list", params=params)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    # When the account pages through its history
+    first = page(None)
+    second = page(first["next_page_token"])
+    runs = first["debug_history"] + second["debug_history"]
+
+    # Then it sees its three runs, newest first, and not the teammate's
+    assert first["has_more"] is True and second["has_more"] is False
+    assert len(runs) == 3 and len({r["debug_id"] for r in runs}) == 3
+    assert [r["started_at"] for r in runs] == sorted((r["started_at"] for r in runs), reverse=True)
+    assert {r["debugged_by"] for r in runs} == {account.user_id}
+
+
+def test_a_failed_run_is_recorded_as_failed(account: Account) -> None:
+    run(account, "0", "[fake-error] now")
+    history = account.client.get(
+        "/api/prompt/v1/prompts/0/debug_history/list", params={"workspace_id": account.workspace_id}
+    ).json()["debug_history"]
+    assert history[0]["status_code"] == 502

@@ -121,15 +121,19 @@ def test_the_sdk_executes_a_prompt_whole_and_streamed(published: tuple[Account, 
 
 
 def test_the_sdk_sees_missing_prompts_labels_and_bad_variables_as_errors(published: tuple[Account, str, Any]) -> None:
+    from cozeloop.internal.consts.error import RemoteServiceError
+
     _, key, client = published
-    with pytest.raises(Exception, match="prompt no.such.prompt not found"):
-        client.get_prompt("no.such.prompt")
-    with pytest.raises(Exception, match="label beta is not on any version"):
-        client.get_prompt(key, label="beta")
-    with pytest.raises(Exception, match="has no version 9.9.9"):
-        client.get_prompt(key, version="9.9.9")
-    with pytest.raises(Exception, match="variable_vals.n"):
-        client.execute_prompt(key, variable_vals={"n": "three"})
+    cases = [
+        (lambda: client.get_prompt("no.such.prompt"), 600501001, "prompt no.such.prompt not found"),
+        (lambda: client.get_prompt(key, label="beta"), 600501007, "label beta is not on any version"),
+        (lambda: client.get_prompt(key, version="9.9.9"), 600501002, "has no version 9.9.9"),
+        (lambda: client.execute_prompt(key, variable_vals={"n": "three"}), 400, "variable_vals.n"),
+    ]
+    for call, code, message in cases:
+        with pytest.raises(RemoteServiceError, match=message) as raised:
+            call()
+        assert raised.value.error_code == code
 
 
 def test_a_model_error_mid_stream_reaches_the_sdk_after_the_first_chunks(published: tuple[Account, str, Any]) -> None:
@@ -220,3 +224,29 @@ def test_scripts_manage_prompts_with_a_pat(stack: RunningStack, account: Account
     assert got.json()["prompt"]["prompt_commit"]["commit_info"]["version"] == "0.1.0"
     assert deleted.status_code == 200 and gone.status_code == 404 and gone.json()["code"] == 600501001
     assert by_cookie.status_code == 401  # the SDK routes take a PAT, never the console's cookie
+
+
+def test_repeated_labels_count_once_and_a_deleted_prompt_frees_its_key(account: Account) -> None:
+    key = f"d.{secrets.token_hex(3)}"
+    prompt_id = create_prompt(account, key, detail("first"))
+    saved = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/drafts/save", json={"prompt_draft": {"detail": detail("first")}}
+    )
+    twice = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/drafts/commit",
+        json={"commit_version": "1.0.0", "label_keys": ["production", "production"]},
+    )
+    moved_twice = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/commits/1.0.0/labels_update", json={"label_keys": ["beta", "beta"]}
+    )
+    deleted = account.client.delete(f"/api/prompt/v1/prompts/{prompt_id}")
+    draft_after = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/drafts/save", json={"prompt_draft": {"detail": detail("late")}}
+    )
+    reused = create_prompt(account, key, detail("second"))
+
+    assert saved.status_code == twice.status_code == moved_twice.status_code == 200, twice.text + moved_twice.text
+    assert deleted.status_code == 200 and draft_after.status_code == 404
+    assert reused != prompt_id
+    got = account.client.get(f"/api/prompt/v1/prompts/{reused}", params={"with_draft": "true"}).json()["prompt"]
+    assert got["prompt_basic"]["latest_version"] == "" and got["prompt_key"] == key

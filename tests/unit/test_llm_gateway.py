@@ -19,6 +19,14 @@ models:
     name: fake
     protocol: fake
     ability: {function_call: true, json_mode: true, max_output_tokens: 100}
+  - id: 3
+    name: tunable
+    protocol: fake
+    param_config:
+      param_schemas:
+        - {name: reasoning, type: string, options: [{value: low}, {value: high}]}
+        - {name: seed, type: int, min: 0, max: 100}
+        - {name: temperature, type: float, min: 0, max: 1}
   - id: 2
     name: limited
     protocol: fake
@@ -117,7 +125,7 @@ def test_quotas_count_calls_per_minute_and_tokens_by_max_tokens(gateway: LLMGate
     gateway.complete(request(**evaluator))
     with pytest.raises(RateLimited, match="150 tokens a minute"):
         gateway.complete(request(**evaluator))
-    with pytest.raises(RateLimited, match="lower max_tokens"):
+    with pytest.raises(InvalidInput, match="can never fit"):
         gateway.complete(request(model_id=2, scenario="evaluator", options=CallOptions(max_tokens=151)))
 
 
@@ -158,3 +166,22 @@ def test_without_litellm_a_real_provider_fails_with_a_clear_message(monkeypatch:
     monkeypatch.setitem(sys.modules, "litellm", None)  # what a function deployed without the llm layer sees
     with pytest.raises(UpstreamError, match="litellm is not installed in this function"):
         _litellm()
+
+
+def test_only_parameters_the_model_declares_reach_the_provider(gateway: LLMGateway) -> None:
+    from shared.llm.gateway import find_model, model_params
+
+    tunable = find_model(3)
+    assert model_params(tunable, {"reasoning": "high", "seed": "7", "temperature": "0.5"}) == {
+        "reasoning": "high",
+        "seed": 7,
+    }
+    for raw, message in [
+        ({"api_base": "http://attacker.invalid"}, "has no parameter 'api_base'"),
+        ({"api_key": "x"}, "has no parameter 'api_key'"),
+        ({"seed": "101"}, "above the maximum 100"),
+        ({"seed": "seven"}, "is not a int"),
+        ({"reasoning": "medium"}, "not one of the options"),
+    ]:
+        with pytest.raises(InvalidInput, match=message):
+            gateway.complete(request(model_id=3, options=CallOptions(extra_params=raw)))
