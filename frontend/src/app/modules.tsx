@@ -8,7 +8,7 @@ import {
   IconPlay,
   IconPriceTag,
 } from "@douyinfe/semi-icons";
-import type { ComponentType, LazyExoticComponent, ReactNode } from "react";
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from "react";
 
 /**
  * The single registry of console modules. The side navigation and the router are both derived from it:
@@ -43,8 +43,8 @@ export const MODULE_GROUPS: ModuleGroup[] = [
     key: "pe",
     label: "Prompt engineering",
     items: [
-      { key: "prompts", label: "Prompts", path: "pe/prompts", icon: <IconFile aria-hidden />, status: "planned", summary: "Write, version and debug prompts." },
-      { key: "playground", label: "Playground", path: "pe/playground", icon: <IconPlay aria-hidden />, status: "planned", summary: "Try models freely without saving a prompt." },
+      { key: "prompts", label: "Prompts", path: "pe/prompts", icon: <IconFile aria-hidden />, status: "ready", page: lazy(() => import("../routes/prompts/PromptsPage")), summary: "Write, version and debug prompts." },
+      { key: "playground", label: "Playground", path: "pe/playground", icon: <IconPlay aria-hidden />, status: "ready", page: lazy(() => import("../routes/prompts/PlaygroundPage")), summary: "Try models freely without saving a prompt." },
     ],
   },
   {
