@@ -103,6 +103,7 @@ bench-clone:
 
 layers: install
 	$(PY) layers/build.py
+	$(PY) layers/llm_layer.py
 
 synth: layers console
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npx cdk synth --no-notices -c stage=$(STAGE) > /dev/null

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layers.build import common_layer_dir, function_dir
+from layers.llm_layer import llm_layer_dir
 
 
 class MissingBuildError(Exception):
@@ -19,18 +20,24 @@ class BuildArtifacts:
     def common_layer_dir(self) -> Path:
         return common_layer_dir(self.root)
 
+    @property
+    def llm_layer_dir(self) -> Path:
+        return llm_layer_dir(self.root)
+
     def function_dir(self, module: str) -> Path:
         return function_dir(self.root, module)
 
-    def require(self, modules: Iterable[str]) -> "BuildArtifacts":
-        """Raises MissingBuildError, telling how to build, unless the layer and every module's code exist."""
+    def require(self, modules: Iterable[str], *, llm_layer: bool = False) -> "BuildArtifacts":
+        """Raises MissingBuildError, telling how to build, unless the layers and every module's code exist."""
         expected = [self.common_layer_dir / "python" / "shared"]
+        if llm_layer:
+            expected.append(self.llm_layer_dir / "python" / "litellm" / "__init__.py")
         expected += [self.function_dir(module) / "functions" / module / "handler.py" for module in modules]
         missing = [path for path in expected if not path.exists()]
         if missing:
             raise MissingBuildError(
                 f"the Lambda build in {self.root} is missing or out of date ({missing[0]} does not exist); "
-                "run `make layers` (python layers/build.py) first"
+                "run `make layers` (python layers/build.py and layers/llm_layer.py) first"
             )
         return self
 

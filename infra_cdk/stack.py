@@ -11,7 +11,7 @@ from infra_cdk.artifacts import BuildArtifacts
 from infra_cdk.constructs.api import HttpApiConstruct
 from infra_cdk.constructs.console import ConsoleConstruct
 from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
-from infra_cdk.constructs.layers import CommonLayerConstruct
+from infra_cdk.constructs.layers import CommonLayerConstruct, LlmLayerConstruct
 from infra_cdk.constructs.queues import QueuesConstruct
 from infra_cdk.constructs.secrets import SessionSecretConstruct
 from infra_cdk.constructs.storage import StorageConstruct
@@ -45,6 +45,11 @@ class LoopStack(Stack):
         queue_set = QueuesConstruct(self, "Queues", prefix=prefix, specs=queues)
         session_secret = SessionSecretConstruct(self, "SessionSecret")
         layer = CommonLayerConstruct(self, "CommonLayer", asset_dir=artifacts.common_layer_dir)
+        llm_layer = (
+            LlmLayerConstruct(self, "LlmLayer", asset_dir=artifacts.llm_layer_dir).layer
+            if any(spec.uses_llm for spec in functions)
+            else None
+        )
         lambdas = FunctionsConstruct(
             self,
             "Functions",
@@ -53,6 +58,7 @@ class LoopStack(Stack):
             specs=functions,
             artifacts=artifacts,
             layer=layer.layer,
+            llm_layer=llm_layer,
             resources=FunctionResources(
                 tables=list(tables.tables.values()),
                 buckets=list(storage.buckets.values()),

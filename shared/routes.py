@@ -30,6 +30,8 @@ class FunctionSpec:
     workers: tuple[Worker, ...] = ()
     reconcilers: tuple[Reconciler, ...] = ()
     uses_bucket: bool = False
+    # Carries the llm layer (litellm, ~170 MB) to call real model providers; the fake model needs none of it.
+    uses_llm: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -57,6 +59,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         module="prompt",
         route_keys=("ANY /api/prompt/{proxy+}", "POST /v1/loop/prompts", "ANY /v1/loop/prompts/{proxy+}"),
+        # A full vCPU: `import litellm` takes ~3.4 s on two slow cores, and Lambda's CPU scales with memory.
+        memory_mb=1769,
+        uses_llm=True,
     ),
 )
 

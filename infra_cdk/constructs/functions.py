@@ -63,12 +63,14 @@ class FunctionsConstruct(Construct):
         specs: Sequence[FunctionSpec],
         artifacts: BuildArtifacts,
         layer: lambda_.ILayerVersion,
+        llm_layer: lambda_.ILayerVersion | None,
         resources: FunctionResources,
     ):
         super().__init__(scope, construct_id)
         self._stage = stage
         self._xray = xray
         self._layer = layer
+        self._llm_layer = llm_layer
         self._resources = resources
         self.http_functions: dict[str, lambda_.Function] = {}  # module → function
         self.worker_functions: dict[str, lambda_.Function] = {}  # "<module>/<queue>" → function
@@ -88,6 +90,7 @@ class FunctionsConstruct(Construct):
             memory_mb=spec.memory_mb,
             timeout_s=spec.timeout_s,
             environment={**self._environment(spec), "LOOP_SESSION_SECRET_ARN": secret.secret_arn},
+            layers=self._layers(spec),
         )
         secret.grant_read(function)
         self._grant_data(spec, function)
@@ -103,6 +106,7 @@ class FunctionsConstruct(Construct):
             memory_mb=spec.memory_mb,
             timeout_s=min(MAX_TIMEOUT_S, queue.spec.visibility_timeout_s // VISIBILITY_PER_TIMEOUT),
             environment=self._environment(spec),
+            layers=self._layers(spec),
         )
         # Grants receive and delete on the queue; failed records return to it and reach the DLQ after N tries.
         function.add_event_source(
@@ -121,6 +125,7 @@ class FunctionsConstruct(Construct):
         memory_mb: int,
         timeout_s: int,
         environment: dict[str, str],
+        layers: list[lambda_.ILayerVersion],
     ) -> lambda_.Function:
         if timeout_s < 1:
             raise ValueError(f"{construct_id}: the timeout must be at least one second, got {timeout_s}")
@@ -135,13 +140,20 @@ class FunctionsConstruct(Construct):
             architecture=ARCHITECTURE,
             handler=handler,
             code=code,
-            layers=[self._layer],
+            layers=layers,
             memory_size=memory_mb,
             timeout=Duration.seconds(timeout_s),
             tracing=lambda_.Tracing.ACTIVE if self._xray else lambda_.Tracing.PASS_THROUGH,
             environment=environment,
             log_group=log_group,
         )
+
+    def _layers(self, spec: FunctionSpec) -> list[lambda_.ILayerVersion]:
+        if not spec.uses_llm:
+            return [self._layer]
+        if self._llm_layer is None:
+            raise ValueError(f"function {spec.module} calls model providers but the stack has no llm layer")
+        return [self._layer, self._llm_layer]
 
     def _environment(self, spec: FunctionSpec) -> dict[str, str]:
         environment = {"LOOP_STAGE": self._stage, "LOOP_COOKIE_SECURE": "true", **OBSERVABILITY_ENV}

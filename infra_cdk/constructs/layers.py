@@ -1,4 +1,5 @@
-"""The common Lambda layer: runtime dependencies and the `shared` library, built by layers/build.py."""
+"""The Lambda layers: the common one (runtime dependencies and `shared`, layers/build.py) and the llm one
+(litellm, pruned, layers/llm_layer.py) that only the functions calling real model providers carry."""
 
 from pathlib import Path
 
@@ -18,4 +19,17 @@ class CommonLayerConstruct(Construct):
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             description="Loop: runtime dependencies and the shared library",
+        )
+
+
+class LlmLayerConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, asset_dir: Path):
+        super().__init__(scope, construct_id)
+        self.layer = lambda_.LayerVersion(
+            self,
+            "Layer",
+            code=lambda_.Code.from_asset(str(asset_dir)),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Loop: litellm for calling model providers (pruned to fit beside the common layer)",
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from layers.build import build
+from layers.llm_layer import llm_layer_dir
 
 # jsii warns on every start under Node 20; the CLI's version check would reach the network.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -18,6 +19,9 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Lambda code as `make layers` lays it out, without the dependencies."""
     out = tmp_path_factory.mktemp("build")
     build(out, skip_deps=True)
+    litellm = llm_layer_dir(out) / "python" / "litellm"  # a stand-in: `make layers` downloads the real one
+    litellm.mkdir(parents=True)
+    (litellm / "__init__.py").write_text("")
     return out
 
 

@@ -249,7 +249,7 @@ def test_http_function_runs_the_spec_on_python_3_12_with_the_common_layer(
     layer_ids = [
         layer_id
         for layer_id in resources_of(template, "AWS::Lambda::LayerVersion")
-        if layer_id.startswith("CommonLayer")
+        if layer_id.startswith("CommonLayer") or (spec.uses_llm and layer_id.startswith("LlmLayer"))
     ]
 
     # Then runtime, size, layer and tracing are the ones we build for
@@ -257,7 +257,7 @@ def test_http_function_runs_the_spec_on_python_3_12_with_the_common_layer(
     assert properties["Architectures"] == ["x86_64"]
     assert properties["MemorySize"] == spec.memory_mb
     assert properties["Timeout"] == spec.timeout_s
-    assert properties["Layers"] == [{"Ref": layer_id} for layer_id in layer_ids]
+    assert properties["Layers"] == [{"Ref": layer_id} for layer_id in sorted(layer_ids)]  # Common, then Llm
     assert properties["TracingConfig"] == {"Mode": "PassThrough"}  # X-Ray is opt-in: -c xray=true
     assert properties["Environment"]["Variables"]["LOOP_XRAY_TRACING"] == "false"
     assert "LogGroup" in properties["LoggingConfig"]
