@@ -400,11 +400,13 @@ def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
                 if is_format_map:
                     if kwargs or len(args) != 1:
                         raise TypeError("format_map() takes exactly one argument")
-                    args, kwargs = (), args[0]
+                    kwargs = args[0]
+                    args = ()
                 formatter = (
                     _EscapeFormatter(self, escape=f_self.escape) if isinstance(f_self, Markup) else _Formatter(self)
                 )
-                return type(f_self)(formatter.vformat(f_self, args, kwargs))
+                text: str = type(f_self)(formatter.vformat(f_self, args, kwargs))
+                return text
 
             return wrapper
 
@@ -601,7 +603,7 @@ def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
             raise _TooLarge
     elif name == "expandtabs":
         size = next(iter((*args, *kwargs.values())), 8)
-        tabs = owner.count("\t" if isinstance(owner, str) else b"\t")
+        tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
         if isinstance(size, int) and len(owner) + tabs * size > MAX_RENDERED:
             raise _TooLarge
     elif name == "join" and len(args) == 1:
@@ -703,15 +705,18 @@ def _guard_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
 
     check = _FILTER_CHECKS.get(name)
     signature = inspect.signature(f) if check is not None else None
+    # jinja's async-variant filters take a context argument that their signature does not show
+    params = list(signature.parameters) if signature is not None else []
+    skip = int(hasattr(f, "jinja_pass_arg") and params[:1] not in (["context"], ["eval_ctx"], ["environment"]))
 
     @wraps(f)  # keeps jinja's pass_context / pass_eval_context marks
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _tick()
         if check is not None and signature is not None:
-            bound = signature.bind(*args, **kwargs)
+            bound = signature.bind(*args[skip:], **kwargs)
             bound.apply_defaults()
             check(bound.arguments)
-            args, kwargs = bound.args, bound.kwargs
+            args, kwargs = (*args[:skip], *bound.args), bound.kwargs
         return _checked(f(*args, **kwargs))
 
     return guarded

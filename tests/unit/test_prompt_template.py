@@ -1,5 +1,7 @@
 """The template renderer: parity with the cozeloop SDK's own prompt_format, type decoding, checks, sandbox."""
 
+import time
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from cozeloop.entities.prompt import VariableDef as SdkVarDef
 from cozeloop.internal.prompt.prompt import PromptProvider
 
 from shared.errors import InvalidInput
+from shared.prompt import template as template_module
 from shared.prompt.entities import ContentPart, ImageURL, Message, PromptTemplate, VariableDef, VariableVal
 from shared.prompt.template import MAX_RENDERED, check_template, render_messages
 
@@ -432,7 +435,8 @@ def test_unsafe_attribute_alone_does_not_leak() -> None:
     "content",
     [
         "{{ 'x' * 2000000 }}",
-        "{% for i in range(100000) %}{% for j in range(100) %}x{% endfor %}{% endfor %}",
+        # within the range() budget (1,000 + 99,000 items), so it is the output cap that stops it
+        "{% for i in range(1000) %}{% for j in range(99) %}{{ 'x' * 11 }}{% endfor %}{% endfor %}",
         "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ 1 }}",
         "{{ 2 ** 100000000 }}",
         "{{ a * 2 }}",
@@ -452,3 +456,147 @@ def test_render_errors_become_invalid_input() -> None:
         _one("normal", "{% include 'x' %}", [], [])
     with pytest.raises(InvalidInput, match="template render failed"):
         _one("jinja2", "{{ 1 / 0 }}", [], [])
+
+
+# --- resource exhaustion --------------------------------------------------------------------------------------
+
+_BIG = VariableVal(key="a", value="y" * 200_000)
+
+
+def _attack(tt: str, content: str, values: list[VariableVal] | None = None) -> str:
+    """Render an abusive template: it must fail fast, with little memory; returns the error message."""
+    defs = [("a", "string"), ("xs", "array<integer>")]
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(InvalidInput) as err:
+            _one(tt, content, defs, values if values is not None else [_BIG])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 5  # a generous bound: the limits are 2 s and a few MB, not a benchmark
+    assert peak < 50_000_000
+    return err.value.message
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+def test_mutation_is_refused(tt: str) -> None:
+    content = "{% set l=[] %}{% for i in range(100000) %}{{ l.append('a'*10000) or '' }}{% endfor %}{{ l|length }}"
+    assert "unsafe template" in _attack(tt, content)
+    assert "unsafe template" in _attack(tt, "{% set d={} %}{{ d.update(x=1) }}")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{% for i in range(100001) %}{% endfor %}",
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}",
+        "{% for i in range(400) %}{% for j in range(400) %}{% for k in range(400) %}{% endfor %}{% endfor %}"
+        "{% endfor %}",
+        "{{ range(10**30)|length }}",
+        "{{ [1]|slice(10**9)|list|length }}",
+        "{{ [1]|batch(10**9, 0)|list|length }}",
+        "{{ lipsum(10**6) }}",
+    ],
+)
+def test_loop_budget(content: str) -> None:
+    assert _attack("jinja2", content).endswith(": the template loops too much (over 100000 iterations)")
+
+
+def test_loop_budget_is_shared_by_the_messages_of_a_render() -> None:
+    loop = "{% for i in range(60000) %}{% endfor %}ok"
+    template = PromptTemplate(messages=[Message(role="user", content=loop), Message(role="user", content=loop)])
+    with pytest.raises(InvalidInput, match=r"messages\[1\]: the template loops too much"):
+        render_messages(template, [])
+    assert render_messages(PromptTemplate(messages=[Message(role="user", content=loop)]), [])[0].content == "ok"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # loops over supplied values, with no range() and no output
+        "{% for x in xs %}{% for y in xs %}{% for z in xs %}{% endfor %}{% endfor %}{% endfor %}",
+        # a macro fan-out: 2**40 calls, no loop at all
+        "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+    ],
+)
+def test_render_deadline(content: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert template_module.RENDER_DEADLINE_S == 2
+    monkeypatch.setattr(template_module, "RENDER_DEADLINE_S", 0.3)  # keep the suite fast
+    xs = VariableVal(key="xs", value="[" + ",".join(["1"] * 2000) + "]")
+    assert _attack("normal", content, [xs]).endswith(": the template took too long to render (over 0.3 s)")
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{{ 'a'|center(300000000) }}",
+        "{{ 'a'.center(300000000) }}",
+        "{{ 'a'.ljust(300000000) }}",
+        "{{ 'a'.zfill(300000000) }}",
+        "{{ ('\t' * 1000).expandtabs(1000000) }}",
+        "{{ 'a'|indent(300000000) }}",
+        "{{ ('x\n' * 100000)|indent(100) }}",
+        "{{ ('x ' * 100000)|wordwrap(1, wrapstring=a) }}",
+        "{{ '%300000000d'|format(1) }}",
+        "{{ '%*d' % (300000000, 1) }}",
+        "{{ '%.300000000f' % 1.0 }}",
+        "{{ ('%(a)s' * 1000) % {'a': a} }}",
+        "{{ '{:300000000}'.format(1) }}",
+        "{{ '{:{w}}'.format(1, w=300000000) }}",
+        "{{ ('{0}' * 1000).format(a) }}",
+        "{{ ('{k}' * 1000).format_map({'k': a}) }}",
+        "{{ a.replace('', a) }}",
+        "{{ a|replace('y', a) }}",
+        "{{ a.join([a] * 5) }}",
+        "{{ ([a] * 1000)|join }}",
+        "{{ range(10000)|join(a) }}",
+        "{{ ['x' * 1000000] * 1000000 }}",
+        "{{ 'x'.translate({120: a}) ~ ('x' * 1000).translate({120: a}) }}",
+        "{% set ns = namespace(s=a) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ 1 }}",
+        "{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{% set ns.l = ns.l + ['a' * 10000] %}"
+        "{% endfor %}{{ ns.l|length }}",
+        "{% set ns = namespace(l=a) %}{% for i in range(64) %}{% set ns.l = [ns.l, ns.l] %}{% endfor %}{{ 1 }}",
+        "{% set x = [a, a] %}{% set x = [x, x] %}{% set x = [x, x] %}{% set x = (x, x) %}{{ x == x }}",
+        "{% macro f(x, n) %}{% if n %}{{ f({'k': [x, x]}, n - 1) }}{% endif %}{% endmacro %}{{ f(a, 64) }}",
+        "{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+        "{% set ns = namespace(s=a) %}{{ [ns] * 100 }}",
+        "{{ [{'k': a}.items()] * 100 }}",
+        "{{ (a * 5)|list|length }}",
+    ],
+)
+def test_size_caps_before_allocating(tt: str, content: str) -> None:
+    assert _attack(tt, content).endswith("exceeds 1000000 characters")
+
+
+def test_sum_of_lists_is_refused() -> None:
+    assert "template render failed: sum() adds numbers only" in _attack("jinja2", "{{ [[1]] * 10|sum(start=[]) }}")
+
+
+def test_legit_templates_still_render() -> None:
+    xs = ",".join(f'"item {i}"' for i in range(1000))
+    values = [
+        VariableVal(key="xs", value=f"[{xs}]"),
+        VariableVal(key="n", value="41"),
+        VariableVal(key="s", value="hi"),
+    ]
+    defs = [("xs", "array<string>"), ("n", "integer"), ("s", "string")]
+    content = (
+        "{% for x in xs %}{{ loop.index }}/{{ loop.length }} {{ x|upper }}{% if loop.last %}.{% else %}, {% endif %}"
+        "{% endfor %}\n{{ n + 1 }} {{ xs|length }} {{ xs[:3]|join('|') }} {{ missing|default('d') }}"
+        "{% set t = s ~ '!' %} {{ t }} {{ [1, 2] + [3] }} {{ {'k': s}.k }} {{ (1, 2)|list }}"
+        "{% for a, b in [(1, 2)] %} {{ a }}{{ b }}{% endfor %}"
+        "{% for i in range(10) %}{% for j in range(10) %}{{ i * j if i == j }}{% endfor %}{% endfor %}"
+        " {{ '%s=%d' % ('k', 3) }} {{ '{}-{:>4}'.format('a', 'b') }} {{ 'x'|center(5) }}|"
+        " {{ 'ab'.replace('a', 'c') }} {{ s|indent(2) }} {{ '%.2f'|format(1.5) }}"
+        "{% set ns = namespace(total=0) %}{% for x in xs %}{% set ns.total = ns.total + 1 %}{% endfor %} {{ ns.total }}"
+    )
+    for tt in ("normal", "jinja2"):
+        out = _one(tt, content, defs, values) or ""
+        first, second = out.split("\n")
+        assert first.startswith("1/1000 ITEM 0, 2/1000 ITEM 1, ") and first.endswith("1000/1000 ITEM 999.")
+        assert second == (
+            "42 1000 item 0|item 1|item 2 d hi! [1, 2, 3] hi [1, 2] 12"
+            "0149162536496481 k=3 a-   b   x  | cb hi 1.50 1000"
+        )
