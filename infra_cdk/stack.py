@@ -11,7 +11,7 @@ from infra_cdk.artifacts import BuildArtifacts
 from infra_cdk.constructs.api import HttpApiConstruct
 from infra_cdk.constructs.console import ConsoleConstruct
 from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
-from infra_cdk.constructs.layers import CommonLayerConstruct, LlmLayerConstruct
+from infra_cdk.constructs.layers import LayerConstruct
 from infra_cdk.constructs.queues import QueuesConstruct
 from infra_cdk.constructs.secrets import SessionSecretConstruct
 from infra_cdk.constructs.storage import StorageConstruct
@@ -44,9 +44,19 @@ class LoopStack(Stack):
         storage = StorageConstruct(self, "Storage")
         queue_set = QueuesConstruct(self, "Queues", prefix=prefix, specs=queues)
         session_secret = SessionSecretConstruct(self, "SessionSecret")
-        layer = CommonLayerConstruct(self, "CommonLayer", asset_dir=artifacts.common_layer_dir)
+        layer = LayerConstruct(
+            self,
+            "CommonLayer",
+            asset_dir=artifacts.common_layer_dir,
+            description="Loop: runtime dependencies and the shared library",
+        )
         llm_layer = (
-            LlmLayerConstruct(self, "LlmLayer", asset_dir=artifacts.llm_layer_dir).layer
+            LayerConstruct(
+                self,
+                "LlmLayer",
+                asset_dir=artifacts.llm_layer_dir,
+                description="Loop: litellm for calling model providers (pruned to fit beside the common layer)",
+            ).layer
             if any(spec.uses_llm for spec in functions)
             else None
         )

@@ -113,8 +113,11 @@ def locked_versions(lock: Path) -> list[str]:
     return sorted(f"{name}=={next(iter(found))}" for name, found in versions.items() if len(found) == 1)
 
 
-def install_dependencies(requirements: list[str], constraints: list[str], site: Path, *, stamp: Path) -> None:
-    """Installs Lambda wheels into `site`; skipped when the same requirements were installed there before."""
+def pip_install(requirements: list[str], constraints: list[str], target: Path, *, stamp: Path, label: str) -> bool:
+    """Installs Lambda-runtime wheels into `target` with pip --platform (no Docker).
+
+    Skipped, returning False, when the same requirements were installed there before (the stamp says so).
+    """
     wanted = json.dumps(
         {
             "requirements": requirements,
@@ -124,13 +127,13 @@ def install_dependencies(requirements: list[str], constraints: list[str], site: 
         },
         indent=2,
     )
-    if stamp.exists() and stamp.read_text() == wanted and site.is_dir():
-        log.info("common layer: dependencies unchanged, not reinstalled (use --clean to force)")
-        return
-    if site.exists():
-        shutil.rmtree(site)
+    if stamp.exists() and stamp.read_text() == wanted and target.is_dir():
+        log.info("%s: dependencies unchanged, not reinstalled (use --clean to force)", label)
+        return False
+    if target.exists():
+        shutil.rmtree(target)
     stamp.unlink(missing_ok=True)
-    log.info("common layer: installing %d requirements for CPython %s", len(requirements), LAMBDA_PYTHON_VERSION)
+    log.info("%s: installing %d requirements for CPython %s", label, len(requirements), LAMBDA_PYTHON_VERSION)
     constraints_file = stamp.with_suffix(".constraints.txt")
     constraints_file.parent.mkdir(parents=True, exist_ok=True)
     constraints_file.write_text("".join(f"{line}\n" for line in constraints))
@@ -139,15 +142,21 @@ def install_dependencies(requirements: list[str], constraints: list[str], site: 
         "--no-compile",
         *(argument for platform in LAMBDA_PLATFORMS for argument in ("--platform", platform)),
         *("--only-binary=:all:", "--python-version", LAMBDA_PYTHON_VERSION, "--implementation", "cp"),
-        *("--constraint", str(constraints_file), "--target", str(site)),
+        *("--constraint", str(constraints_file), "--target", str(target)),
         *requirements,
     ]
     result = subprocess.run(command, check=False)
     if result.returncode != 0:
-        raise BuildError(f"pip could not install the layer's dependencies (exit code {result.returncode})")
-    remove_distributions(site, RUNTIME_PROVIDED)
-    shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts are of no use in a layer
+        raise BuildError(f"pip could not install the {label}'s dependencies (exit code {result.returncode})")
     stamp.write_text(wanted)
+    return True
+
+
+def install_dependencies(requirements: list[str], constraints: list[str], site: Path, *, stamp: Path) -> None:
+    """Installs Lambda wheels into `site`; skipped when the same requirements were installed there before."""
+    if pip_install(requirements, constraints, site, stamp=stamp, label="common layer"):
+        remove_distributions(site, RUNTIME_PROVIDED)
+        shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts are of no use in a layer
 
 
 def remove_distributions(site: Path, names: tuple[str, ...]) -> None:

@@ -33,7 +33,6 @@ if str(REPO_ROOT) not in sys.path:
 
 from layers.build import (  # noqa: E402  (needs the repo root on sys.path)
     BYTECODE_PYTHON_ENV,
-    LAMBDA_PLATFORMS,
     LAMBDA_PYTHON_VERSION,
     MAX_UNZIPPED_BYTES,
     RUNTIME_PROVIDED,
@@ -43,6 +42,7 @@ from layers.build import (  # noqa: E402  (needs the repo root on sys.path)
     compile_bytecode,
     locked_versions,
     normalize,
+    pip_install,
     remove_empty_dirs,
     tree_size,
 )
@@ -96,38 +96,7 @@ def installed_distributions(site: Path) -> dict[str, str]:
 
 def stage(requirement: str, constraints: list[str], staging: Path) -> None:
     """Installs `requirement` with all its dependencies for the Lambda runtime into `staging`, once."""
-    wanted = json.dumps(
-        {
-            "requirement": requirement,
-            "constraints": constraints,
-            "python": LAMBDA_PYTHON_VERSION,
-            "platforms": LAMBDA_PLATFORMS,
-        },
-        indent=2,
-    )
-    stamp = staging.with_suffix(".json")
-    if stamp.exists() and stamp.read_text() == wanted and staging.is_dir():
-        log.info("llm layer: %s already downloaded (use --clean to force)", requirement)
-        return
-    if staging.exists():
-        shutil.rmtree(staging)
-    stamp.unlink(missing_ok=True)
-    constraints_file = staging.with_suffix(".constraints.txt")
-    constraints_file.parent.mkdir(parents=True, exist_ok=True)
-    constraints_file.write_text("".join(f"{line}\n" for line in constraints))
-    log.info("llm layer: installing %s for CPython %s", requirement, LAMBDA_PYTHON_VERSION)
-    command = [
-        *(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-warn-conflicts"),
-        "--no-compile",
-        *(argument for platform in LAMBDA_PLATFORMS for argument in ("--platform", platform)),
-        *("--only-binary=:all:", "--python-version", LAMBDA_PYTHON_VERSION, "--implementation", "cp"),
-        *("--constraint", str(constraints_file), "--target", str(staging)),
-        requirement,
-    ]
-    result = subprocess.run(command, check=False)
-    if result.returncode != 0:
-        raise BuildError(f"pip could not install {requirement} (exit code {result.returncode})")
-    stamp.write_text(wanted)
+    pip_install([requirement], constraints, staging, stamp=staging.with_suffix(".json"), label="llm layer")
 
 
 def copy_without(staging: Path, site: Path, left_out: Iterable[str]) -> list[str]:

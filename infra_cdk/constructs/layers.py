@@ -9,8 +9,8 @@ from constructs import Construct
 from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
 
 
-class CommonLayerConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, asset_dir: Path):
+class LayerConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, asset_dir: Path, description: str):
         super().__init__(scope, construct_id)
         self.layer = lambda_.LayerVersion(
             self,
@@ -18,18 +18,5 @@ class CommonLayerConstruct(Construct):
             code=lambda_.Code.from_asset(str(asset_dir)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="Loop: runtime dependencies and the shared library",
-        )
-
-
-class LlmLayerConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, asset_dir: Path):
-        super().__init__(scope, construct_id)
-        self.layer = lambda_.LayerVersion(
-            self,
-            "Layer",
-            code=lambda_.Code.from_asset(str(asset_dir)),
-            compatible_runtimes=[RUNTIME],
-            compatible_architectures=[ARCHITECTURE],
-            description="Loop: litellm for calling model providers (pruned to fit beside the common layer)",
+            description=description,
         )

@@ -1,61 +1,27 @@
 // The console in a real browser against the real local stack: sign-in, workspaces and tokens.
 // Each test has its own browser context (its own cookies), so one failure does not cascade.
-import { request, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { request, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 
 import { launchBrowser, screenshot } from "./support/browser";
+import { password, Sessions, spaceIdOf, spacePage, uniqueEmail } from "./support/session";
 
 const baseUrl = inject("baseUrl");
-const password = "correct horse battery staple";
-const spacePage = /\/console\/enterprise\/personal\/space\/(\d+)/;
 
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const sessions = new Sessions(() => browser, baseUrl);
 
 beforeAll(async () => {
   browser = await launchBrowser();
 });
 
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  await sessions.closeAll();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
-
-let userCount = 0;
-function uniqueEmail(kind: string): string {
-  userCount += 1;
-  return `${kind}-${Date.now()}-${userCount}@example.com`;
-}
-
-async function freshPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  return context.newPage();
-}
-
-/** A registered account, created over the API without touching any browser context. */
-async function registeredEmail(kind = "user"): Promise<string> {
-  const email = uniqueEmail(kind);
-  const api = await request.newContext({ baseURL: baseUrl });
-  const response = await api.post("/api/foundation/v1/users/register", { data: { email, password } });
-  expect(response.status()).toBe(200);
-  await api.dispose();
-  return email;
-}
-
-/** A page whose context holds the user's session cookie, opened at their workspace's home. */
-async function signedInPage(email: string): Promise<Page> {
-  const page = await freshPage();
-  const login = await page.request.post("/api/foundation/v1/users/login_by_password", { data: { email, password } });
-  expect(login.status()).toBe(200);
-  await page.goto("/");
-  await page.waitForURL(spacePage);
-  await page.getByRole("heading", { name: "Connect the SDK" }).waitFor();
-  return page;
-}
 
 async function signInThroughTheForm(page: Page, email: string, secret: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
@@ -68,15 +34,9 @@ async function chooseFromMenu(page: Page, button: string | RegExp, item: string)
   await page.getByRole("menuitem", { name: item }).click();
 }
 
-function spaceIdOf(page: Page): string {
-  const id = spacePage.exec(page.url())?.[1];
-  if (!id) throw new Error(`not on a workspace page: ${page.url()}`);
-  return id;
-}
-
 describe("the console", () => {
   test("an unauthenticated visit goes to sign-in, and signing in comes back to it", async () => {
-    const email = await registeredEmail();
+    const email = await sessions.registeredEmail();
     const spaces = await (async () => {
       const api = await request.newContext({ baseURL: baseUrl });
       await api.post("/api/foundation/v1/users/login_by_password", { data: { email, password } });
@@ -85,7 +45,7 @@ describe("the console", () => {
       return body.spaces as { id: string }[];
     })();
     const target = `/console/enterprise/personal/space/${spaces[0]?.id}/observation/traces`;
-    const page = await freshPage();
+    const page = await sessions.freshPage();
 
     await page.goto(target);
     await page.waitForURL(/\/console\/auth\/login/);
@@ -99,7 +59,7 @@ describe("the console", () => {
   });
 
   test("a new user registers and lands in their personal workspace", async () => {
-    const page = await freshPage();
+    const page = await sessions.freshPage();
     await page.goto("/");
     await page.waitForURL(/\/console\/auth\/login/);
     await page.getByText("Create an account").click();
@@ -115,8 +75,8 @@ describe("the console", () => {
   });
 
   test("registering a taken email shows the server's message", async () => {
-    const email = await registeredEmail();
-    const page = await freshPage();
+    const email = await sessions.registeredEmail();
+    const page = await sessions.freshPage();
     await page.goto("/console/auth/login");
     await page.getByText("Create an account").click();
     await page.getByLabel("Email").fill(email);
@@ -126,7 +86,7 @@ describe("the console", () => {
   });
 
   test("the navigation lists every module and marks the unbuilt ones", async () => {
-    const page = await signedInPage(await registeredEmail());
+    const page = await sessions.signedInPage(await sessions.registeredEmail());
     for (const label of ["Prompts", "Playground", "Datasets", "Evaluators", "Experiments", "Traces", "Metrics", "Tags"]) {
       expect(await page.getByRole("link", { name: label, exact: true }).count(), label).toBe(1);
     }
@@ -138,7 +98,7 @@ describe("the console", () => {
   });
 
   test("the dark theme is switched on and kept across a reload", async () => {
-    const page = await signedInPage(await registeredEmail());
+    const page = await sessions.signedInPage(await sessions.registeredEmail());
     await page.getByRole("button", { name: "Switch to dark theme" }).click();
     expect(await page.evaluate(() => document.body.getAttribute("theme-mode"))).toBe("dark");
     await page.reload();
@@ -149,8 +109,8 @@ describe("the console", () => {
   });
 
   test("signing out, then in with a wrong and then the right password, by keyboard", async () => {
-    const email = await registeredEmail();
-    const page = await signedInPage(email);
+    const email = await sessions.registeredEmail();
+    const page = await sessions.signedInPage(email);
     await chooseFromMenu(page, "Account menu", "Sign out");
     await page.waitForURL(/\/console\/auth\/login/);
     expect((await page.request.get("/api/foundation/v1/users/session")).status()).toBe(401);
@@ -165,7 +125,7 @@ describe("the console", () => {
   });
 
   test("a personal access token is created, shown once, listed and deleted", async () => {
-    const page = await signedInPage(await registeredEmail());
+    const page = await sessions.signedInPage(await sessions.registeredEmail());
     await chooseFromMenu(page, "Account menu", "Settings");
     await page.getByRole("tab", { name: "API tokens" }).click();
     await page.getByRole("button", { name: "New token" }).click();
@@ -193,7 +153,7 @@ describe("the console", () => {
   });
 
   test("the profile is edited and kept", async () => {
-    const page = await signedInPage(await registeredEmail());
+    const page = await sessions.signedInPage(await sessions.registeredEmail());
     await chooseFromMenu(page, "Account menu", "Settings");
     await page.getByRole("tab", { name: "Profile" }).click();
     await page.getByLabel("Nickname").fill("E2E Tester");
@@ -206,9 +166,9 @@ describe("the console", () => {
   });
 
   test("a team workspace is created, switched to, and a member is invited", async () => {
-    const email = await registeredEmail("owner");
-    const teammate = await registeredEmail("mate");
-    const page = await signedInPage(email);
+    const email = await sessions.registeredEmail("owner");
+    const teammate = await sessions.registeredEmail("mate");
+    const page = await sessions.signedInPage(email);
 
     await chooseFromMenu(page, /^Workspace:/, "Create team workspace");
     await page.getByRole("dialog").getByLabel("Name").fill("E2E Team");
@@ -229,7 +189,7 @@ describe("the console", () => {
     expect(emails).toEqual(expect.arrayContaining([email, teammate]));
 
     // The teammate now finds the team in their own switcher.
-    const mate = await signedInPage(teammate);
+    const mate = await sessions.signedInPage(teammate);
     await mate.getByRole("button", { name: /^Workspace:/ }).click();
     await mate.getByRole("menuitem", { name: /E2E Team/ }).click();
     await mate.waitForURL(new RegExp(`/space/${teamId}`));

@@ -1,59 +1,31 @@
 // Prompt engineering in a real browser against the real local stack: create a prompt, run it in the
 // playground on the offline fake model, save, commit 1.0.0 with the production label.
-import { request, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 
 import { launchBrowser, screenshot } from "./support/browser";
+import { Sessions, spaceIdOf } from "./support/session";
 
 const baseUrl = inject("baseUrl");
-const password = "correct horse battery staple";
-const spacePage = /\/console\/enterprise\/personal\/space\/(\d+)/;
 
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const sessions = new Sessions(() => browser, baseUrl);
 
 beforeAll(async () => {
   browser = await launchBrowser();
 });
 
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  await sessions.closeAll();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function registeredEmail(): Promise<string> {
-  const email = `prompts-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const api = await request.newContext({ baseURL: baseUrl });
-  const response = await api.post("/api/foundation/v1/users/register", { data: { email, password } });
-  expect(response.status()).toBe(200);
-  await api.dispose();
-  return email;
-}
-
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const login = await page.request.post("/api/foundation/v1/users/login_by_password", { data: { email, password } });
-  expect(login.status()).toBe(200);
-  await page.goto("/");
-  await page.waitForURL(spacePage);
-  await page.getByRole("heading", { name: "Connect the SDK" }).waitFor();
-  return page;
-}
-
-function spaceIdOf(page: Page): string {
-  const id = spacePage.exec(page.url())?.[1];
-  if (!id) throw new Error(`not on a workspace page: ${page.url()}`);
-  return id;
-}
-
 describe("prompts", () => {
   test("a prompt is created, run on the fake model, saved and committed as 1.0.0 with the production label", async () => {
-    const page = await signedInPage(await registeredEmail());
+    const page = await sessions.signedInPage(await sessions.registeredEmail());
     const spaceId = spaceIdOf(page);
     await page.getByRole("link", { name: "Prompts", exact: true }).click();
     await page.waitForURL(/\/pe\/prompts$/);
