@@ -78,7 +78,9 @@ class LoopStack(Stack):
         )
         api = HttpApiConstruct(self, "Api", prefix=prefix, specs=functions, functions=lambdas.http_functions)
 
-        console = ConsoleConstruct(self, "Console", console_dir=console_dir, api=api.api)
+        console = ConsoleConstruct(
+            self, "Console", console_dir=console_dir, api=api.api, stream_urls=lambdas.stream_urls
+        )
 
         CfnOutput(self, "ApiUrl", value=api.url, description="Base URL of the Loop API (point the SDK here)")
         CfnOutput(

@@ -27,7 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from shared.routes import FUNCTIONS  # noqa: E402  (needs the repo root on sys.path)
+from shared.routes import FUNCTIONS, FunctionSpec  # noqa: E402  (needs the repo root on sys.path)
 
 LAMBDA_PYTHON_VERSION = "3.12"
 # The python3.12 runtime runs on Amazon Linux 2023 (glibc 2.34): manylinux2014 and manylinux_2_28 wheels both load.
@@ -71,7 +71,7 @@ def build(out: Path, *, skip_deps: bool = False, clean: bool = False) -> BuildRe
     site.mkdir(parents=True, exist_ok=True)
     for package in LIBRARY_PACKAGES:
         copy_tree(REPO_ROOT / package, site / package)
-    function_dirs = {spec.module: build_function(spec.module, function_dir(out, spec.module)) for spec in FUNCTIONS}
+    function_dirs = {spec.module: build_function(spec, function_dir(out, spec.module)) for spec in FUNCTIONS}
     compile_bytecode([site, *function_dirs.values()])
     layer_bytes = tree_size(site)
     log.info("common layer: %.1f MB unzipped (limit %d MB)", layer_bytes / 2**20, MAX_LAYER_BYTES // 2**20)
@@ -174,7 +174,16 @@ def remove_distributions(site: Path, names: tuple[str, ...]) -> None:
     remove_empty_dirs(site)
 
 
-def build_function(module: str, target: Path) -> Path:
+STREAM_SCRIPT = """#!/bin/sh
+# Run by the Lambda Web Adapter (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap) for a response-streaming
+# Function URL: the same FastAPI app as the buffered function, served by uvicorn on the adapter's port.
+export PYTHONPATH="/opt/python:${{LAMBDA_TASK_ROOT}}:${{LAMBDA_RUNTIME_DIR}}:${{PYTHONPATH}}"
+exec python -m uvicorn --host 127.0.0.1 --port "${{PORT:-8080}}" --no-access-log {app}
+"""
+
+
+def build_function(spec: FunctionSpec, target: Path) -> Path:
+    module = spec.module
     source = REPO_ROOT / "functions" / module
     if not (source / "handler.py").is_file():
         raise BuildError(f"functions/{module}/handler.py does not exist, but shared/routes.py declares it")
@@ -183,6 +192,10 @@ def build_function(module: str, target: Path) -> Path:
     (target / "functions").mkdir(parents=True)
     shutil.copy2(REPO_ROOT / "functions" / "__init__.py", target / "functions" / "__init__.py")
     copy_tree(source, target / "functions" / module)
+    if spec.streaming_paths:
+        script = target / spec.stream_handler
+        script.write_text(STREAM_SCRIPT.format(app=spec.app))
+        script.chmod(0o755)
     return target
 
 

@@ -32,11 +32,19 @@ class FunctionSpec:
     uses_bucket: bool = False
     # Carries the llm layer (litellm, ~170 MB) to call real model providers; the fake model needs none of it.
     uses_llm: bool = False
+    # CloudFront path patterns answered by a response-streaming Function URL of this module's app, since
+    # API Gateway's HTTP API buffers a Lambda's whole response (SSE would arrive all at once).
+    streaming_paths: tuple[str, ...] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def handler(self) -> str:
         return f"functions.{self.module}.handler.lambda_handler"
+
+    @property
+    def stream_handler(self) -> str:
+        """The file the Lambda Web Adapter runs for the streaming function: uvicorn serving this module's app."""
+        return "run.sh"
 
     @property
     def app(self) -> str:
@@ -62,6 +70,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # A full vCPU: `import litellm` takes ~3.4 s on two slow cores, and Lambda's CPU scales with memory.
         memory_mb=1769,
         uses_llm=True,
+        streaming_paths=("/v1/loop/prompts/execute_streaming", "/api/prompt/v1/prompts/*/debug_streaming"),
     ),
 )
 

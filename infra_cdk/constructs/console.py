@@ -12,12 +12,14 @@ There are deliberately no distribution-wide custom error responses: they would a
 JSON 403/404 into index.html.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
@@ -48,7 +50,15 @@ REVALIDATE = [s3deploy.CacheControl.no_cache()]
 
 
 class ConsoleConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, console_dir: Path, api: apigwv2.IHttpApi):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        console_dir: Path,
+        api: apigwv2.IHttpApi,
+        stream_urls: Mapping[str, lambda_.IFunctionUrl] | None = None,
+    ):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
 
@@ -100,7 +110,11 @@ class ConsoleConstruct(Construct):
                     )
                 ],
             ),
-            additional_behaviors=dict.fromkeys(API_PATH_PATTERNS, api_behavior),
+            # Streaming routes first: CloudFront takes the first pattern that matches, in this order.
+            additional_behaviors={
+                **{path: self._stream_behavior(url) for path, url in (stream_urls or {}).items()},
+                **dict.fromkeys(API_PATH_PATTERNS, api_behavior),
+            },
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
         )
 
@@ -131,6 +145,18 @@ class ConsoleConstruct(Construct):
             distribution_paths=[SPA_INDEX],
         )
         index.node.add_dependency(assets)
+
+    @staticmethod
+    def _stream_behavior(url: lambda_.IFunctionUrl) -> cloudfront.BehaviorOptions:
+        """SSE routes go to the module's response-streaming Function URL, so tokens reach the browser as the
+        model sends them (API Gateway would buffer the whole answer)."""
+        return cloudfront.BehaviorOptions(
+            origin=origins.FunctionUrlOrigin(url, read_timeout=Duration.seconds(60)),
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        )
 
     @property
     def url(self) -> str:

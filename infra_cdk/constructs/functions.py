@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -38,6 +38,11 @@ OBSERVABILITY_ENV = {
 }
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 MAX_TIMEOUT_S = 900
+# A streamed model answer may take minutes (the SDK waits up to 600 s); a Function URL allows up to 15.
+STREAM_TIMEOUT_S = 600
+# AWS's public Lambda Web Adapter layer (awslabs/aws-lambda-web-adapter), published in every commercial region.
+WEB_ADAPTER_ACCOUNT = "753240598075"
+WEB_ADAPTER_LAYER = "LambdaAdapterLayerX86:25"
 # SQS guidance: the visibility timeout is at least 6x the consumer's timeout, or retries overlap.
 VISIBILITY_PER_TIMEOUT = 6
 
@@ -74,9 +79,13 @@ class FunctionsConstruct(Construct):
         self._resources = resources
         self.http_functions: dict[str, lambda_.Function] = {}  # module → function
         self.worker_functions: dict[str, lambda_.Function] = {}  # "<module>/<queue>" → function
+        self.stream_urls: dict[str, lambda_.FunctionUrl] = {}  # CloudFront path pattern → streaming URL
         for spec in specs:
             code = lambda_.Code.from_asset(str(artifacts.function_dir(spec.module)))
             self.http_functions[spec.module] = self._http_function(spec, code)
+            if spec.streaming_paths:
+                url = self._stream_function(spec, code)
+                self.stream_urls |= dict.fromkeys(spec.streaming_paths, url)
             for worker in spec.workers:
                 self.worker_functions[f"{spec.module}/{worker.queue}"] = self._worker_function(spec, worker, code)
 
@@ -95,6 +104,41 @@ class FunctionsConstruct(Construct):
         secret.grant_read(function)
         self._grant_data(spec, function)
         return function
+
+    def _stream_function(self, spec: FunctionSpec, code: lambda_.Code) -> lambda_.FunctionUrl:
+        """The module's app again, behind the Lambda Web Adapter, on a response-streaming Function URL.
+
+        The URL has no IAM auth: CloudFront's origin access control cannot sign browser POST bodies, and the
+        app authenticates every request itself (session cookie or PAT), exactly as behind API Gateway.
+        """
+        secret = self._resources.session_secret
+        adapter = lambda_.LayerVersion.from_layer_version_arn(
+            self,
+            f"{pascal_case(spec.module)}WebAdapter",
+            f"arn:{Aws.PARTITION}:lambda:{Aws.REGION}:{WEB_ADAPTER_ACCOUNT}:layer:{WEB_ADAPTER_LAYER}",
+        )
+        function = self._function(
+            f"{pascal_case(spec.module)}StreamFunction",
+            description=f"Loop {spec.module} streaming responses ({self._stage})",
+            handler=spec.stream_handler,
+            code=code,
+            memory_mb=spec.memory_mb,
+            timeout_s=STREAM_TIMEOUT_S,
+            environment={
+                **self._environment(spec),
+                "LOOP_SESSION_SECRET_ARN": secret.secret_arn,
+                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
+                "AWS_LWA_INVOKE_MODE": "response_stream",
+                "AWS_LWA_READINESS_CHECK_PATH": "/ping",
+                "PORT": "8080",
+            },
+            layers=[*self._layers(spec), adapter],
+        )
+        secret.grant_read(function)
+        self._grant_data(spec, function)
+        return function.add_function_url(
+            auth_type=lambda_.FunctionUrlAuthType.NONE, invoke_mode=lambda_.InvokeMode.RESPONSE_STREAM
+        )
 
     def _worker_function(self, spec: FunctionSpec, worker: Worker, code: lambda_.Code) -> lambda_.Function:
         queue = self._queue(spec, worker.queue)

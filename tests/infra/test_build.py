@@ -97,3 +97,18 @@ def test_every_runtime_requirement_is_locked_at_the_version_pyproject_pins() -> 
     for requirement in requirements:
         name, _, version = requirement.partition("==")
         assert f"{name.split('[')[0]}=={version}" in locked, f"{requirement} is not what uv.lock pins; run uv lock"
+
+
+def test_streaming_modules_get_an_executable_script_that_serves_their_app(tmp_path: Path) -> None:
+    # Given a build without dependencies
+    result = build(tmp_path, skip_deps=True)
+
+    # Then a module with streaming routes has run.sh for the Lambda Web Adapter, and the others have none
+    for spec in FUNCTIONS:
+        script = result.function_dirs[spec.module] / spec.stream_handler
+        if not spec.streaming_paths:
+            assert not script.exists(), spec.module
+            continue
+        assert script.stat().st_mode & 0o111, f"{script} is not executable"
+        text = script.read_text()
+        assert "-m uvicorn" in text and spec.app in text and '"${PORT:-8080}"' in text

@@ -13,6 +13,7 @@ from aws_cdk import assertions
 from infra_cdk.app import REPO_ROOT, create_stack
 from infra_cdk.artifacts import MissingBuildError
 from infra_cdk.constructs.console import API_PATH_PATTERNS
+from shared.routes import FUNCTIONS
 
 pytestmark = pytest.mark.infra
 
@@ -84,10 +85,13 @@ def test_api_paths_go_uncached_to_the_http_api_with_every_method(template: asser
     origins = {origin["Id"]: origin for origin in config["Origins"]}
     behaviours = {behaviour["PathPattern"]: behaviour for behaviour in config["CacheBehaviors"]}
     api_id = next(iter(cast(Resources, template.find_resources("AWS::ApiGatewayV2::Api"))))
+    streaming = {path for spec in FUNCTIONS for path in spec.streaming_paths}
 
-    # Then exactly the API's route families are routed away from the bucket
-    assert set(behaviours) == {"/api/*", "/v1/*", "/ping"} == set(API_PATH_PATTERNS)
+    # Then exactly the API's route families are routed away from the bucket (streaming routes: next test)
+    assert set(behaviours) - streaming == {"/api/*", "/v1/*", "/ping"} == set(API_PATH_PATTERNS)
     for pattern, behaviour in behaviours.items():
+        if pattern in streaming:
+            continue
         # to the HTTP API's execute-api domain, over HTTPS only
         origin = origins[behaviour["TargetOriginId"]]
         domain = origin["DomainName"]["Fn::Join"][1]
@@ -101,6 +105,39 @@ def test_api_paths_go_uncached_to_the_http_api_with_every_method(template: asser
         assert behaviour["AllowedMethods"] == ALL_METHODS, pattern
         assert behaviour["ViewerProtocolPolicy"] == "https-only", pattern
         assert "FunctionAssociations" not in behaviour, pattern
+
+
+def test_streaming_routes_go_first_to_a_response_streaming_function_url(template: assertions.Template) -> None:
+    # Given the distribution's behaviours in CloudFront's order, and the stack's Function URLs
+    config = distribution_config(template)
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    order = [behaviour["PathPattern"] for behaviour in config["CacheBehaviors"]]
+    urls = cast(Resources, template.find_resources("AWS::Lambda::Url"))
+    streaming = [path for spec in FUNCTIONS for path in spec.streaming_paths]
+
+    # Then every streaming path comes before the catch-all API patterns, so it wins
+    assert streaming, "a module declares streaming paths"
+    assert max(order.index(path) for path in streaming) < min(order.index(path) for path in API_PATH_PATTERNS)
+    # And each goes, uncached and with every method, to a Function URL that streams its response
+    assert {url["Properties"]["InvokeMode"] for url in urls.values()} == {"RESPONSE_STREAM"}
+    for path in streaming:
+        behaviour = config["CacheBehaviors"][order.index(path)]
+        origin = origins[behaviour["TargetOriginId"]]
+        url_id = origin["DomainName"]["Fn::Select"][1]["Fn::Split"][1]["Fn::GetAtt"][0]
+        assert url_id in urls, path
+        assert behaviour["CachePolicyId"] == CACHING_DISABLED and behaviour["AllowedMethods"] == ALL_METHODS, path
+
+
+def test_the_streaming_function_runs_the_app_behind_the_web_adapter(template: assertions.Template) -> None:
+    functions = cast(Resources, template.find_resources("AWS::Lambda::Function"))
+    streams = [f["Properties"] for name, f in functions.items() if "StreamFunction" in name]
+    assert streams, "a streaming function exists"
+    for properties in streams:
+        environment = properties["Environment"]["Variables"]
+        assert properties["Handler"] == "run.sh"
+        assert environment["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/bootstrap"
+        assert environment["AWS_LWA_INVOKE_MODE"] == "response_stream"
+        assert any("LambdaAdapterLayerX86" in json.dumps(layer) for layer in properties["Layers"])
 
 
 def test_no_custom_error_responses_hide_the_apis_errors(template: assertions.Template) -> None:
