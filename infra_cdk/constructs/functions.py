@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
@@ -38,6 +39,8 @@ OBSERVABILITY_ENV = {
 }
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 MAX_TIMEOUT_S = 900
+# Model providers' API keys live in Secrets Manager under this prefix; only the functions calling models read them.
+PROVIDER_SECRETS_PREFIX = "loop/"
 # A streamed model answer may take minutes (the SDK waits up to 600 s); a Function URL allows up to 15.
 STREAM_TIMEOUT_S = 600
 # AWS's public Lambda Web Adapter layer (awslabs/aws-lambda-web-adapter), published in every commercial region.
@@ -219,6 +222,16 @@ class FunctionsConstruct(Construct):
                 bucket.bucket.grant_read_write(function)
         for worker in spec.workers:
             self._queue(spec, worker.queue).queue.grant_send_messages(function)
+        if spec.uses_llm:
+            # Provider keys referenced as "secretsmanager:loop/<name>" in model_config.yaml (shared.llm.credentials).
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[
+                        f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{PROVIDER_SECRETS_PREFIX}*"
+                    ],
+                )
+            )
 
     def _queue(self, spec: FunctionSpec, name: str) -> Queue:
         queue = self._resources.queues.get(name)

@@ -13,6 +13,7 @@ from infra_cdk.app import REPO_ROOT, create_stack
 from infra_cdk.artifacts import BuildArtifacts, MissingBuildError
 from infra_cdk.constructs.functions import DYNAMODB_DATA_ACTIONS, VISIBILITY_PER_TIMEOUT
 from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
+from infra_cdk.naming import pascal_case
 from infra_cdk.stack import LoopStack
 from layers.build import LAMBDA_PYTHON_VERSION
 from shared.dynamo import physical_table_name
@@ -380,3 +381,29 @@ def test_missing_build_fails_with_the_command_to_run(tmp_path: Path, console_dir
     # When the stack is created, Then the error says how to build
     with pytest.raises(MissingBuildError, match="make layers"):
         create_stack(app, stage=STAGE, build_dir=tmp_path / "missing", console_dir=console_dir)
+
+
+def test_only_functions_calling_models_may_read_provider_keys_and_only_under_loop_prefix(
+    template: assertions.Template,
+) -> None:
+    # Given the policies that let a role read secrets other than the session secret
+    policies = resources_of(template, "AWS::IAM::Policy").values()
+    readers: list[str] = []
+    for policy in policies:
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if "secretsmanager:GetSecretValue" not in as_list(statement["Action"]):
+                continue
+            resources = json.dumps(statement["Resource"])
+            if "secret:loop/*" in resources:
+                readers += [role["Ref"] for role in policy["Properties"]["Roles"]]
+            else:
+                assert "*" not in resources, statement  # the session secret, by its exact ARN
+
+    # Then exactly the functions of modules that call models read provider keys, under loop/ only
+    functions = resources_of(template, "AWS::Lambda::Function")
+    expected = {
+        function["Properties"]["Role"]["Fn::GetAtt"][0]
+        for name, function in functions.items()
+        if any(name.startswith(f"Functions{pascal_case(spec.module)}") and spec.uses_llm for spec in FUNCTIONS)
+    }
+    assert expected and set(readers) == expected
