@@ -250,3 +250,52 @@ def test_repeated_labels_count_once_and_a_deleted_prompt_frees_its_key(account: 
     assert reused != prompt_id
     got = account.client.get(f"/api/prompt/v1/prompts/{reused}", params={"with_draft": "true"}).json()["prompt"]
     assert got["prompt_basic"]["latest_version"] == "" and got["prompt_key"] == key
+
+
+def test_a_jinja2_prompt_formats_in_the_sdk_and_executes_on_the_server_alike(
+    stack: RunningStack, account: Account
+) -> None:
+    key = f"j2.{secrets.token_hex(3)}"
+    body = {
+        "prompt_template": {
+            "template_type": "jinja2",
+            "messages": [{"role": "user", "content": "{% for i in items %}- {{ i }}\n{% endfor %}total={{ n + 1 }}"}],
+            "variable_defs": [
+                {"key": "items", "desc": "", "type": "array<string>"},
+                {"key": "n", "desc": "", "type": "integer"},
+            ],
+        },
+        "model_config": {"model_id": FAKE_MODEL},
+    }
+    prompt_id = create_prompt(account, key, body)
+    save_and_commit(account, prompt_id, body, "1.0.0", [])
+    client = cozeloop.new_client(
+        api_base_url=stack.base_url, workspace_id=account.workspace_id, api_token=create_token(account)
+    )
+    try:
+        variables = {"items": ["a", "b"], "n": 1}
+        formatted = client.prompt_format(client.get_prompt(key), variables)
+        executed = client.execute_prompt(key, variable_vals=variables)
+    finally:
+        client.close()
+
+    assert [m.content for m in formatted] == ["- a\n- b\ntotal=2"]
+    assert executed.message.content == "Echo: - a\n- b\ntotal=2"
+
+
+def test_a_prompt_over_the_size_limit_is_refused_and_nothing_is_saved(account: Account) -> None:
+    prompt_id = create_prompt(account, f"big.{secrets.token_hex(3)}", detail("small"))
+    huge = detail("x" * 190_000)
+    huge["prompt_template"]["messages"][2]["content"] = "y" * 190_000
+
+    too_big = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/drafts/save", json={"prompt_draft": {"detail": huge}}
+    )
+    one_message_too_long = account.client.post(
+        f"/api/prompt/v1/prompts/{prompt_id}/drafts/save", json={"prompt_draft": {"detail": detail("z" * 200_001)}}
+    )
+    draft = account.client.get(f"/api/prompt/v1/prompts/{prompt_id}", params={"with_draft": "true"}).json()["prompt"]
+
+    assert too_big.status_code == 413 and "the limit is 300000 bytes" in too_big.json()["msg"]
+    assert one_message_too_long.status_code == 400 and "content" in one_message_too_long.json()["msg"]
+    assert draft["prompt_draft"]["detail"]["prompt_template"]["messages"][0]["content"] == "small"
