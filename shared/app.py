@@ -44,14 +44,14 @@ async def _loop_error(request: Request, error: Exception) -> JSONResponse:
     if error.status >= 500:
         logger.exception("request failed", extra={"path": request.url.path})
     else:
-        logger.info("request rejected", extra={"path": request.url.path, "status": error.status, "msg": error.message})
+        logger.info("request rejected", extra={"path": request.url.path, "status": error.status, "reason": error.message})
     return error_response(error.status, error.code, error.message)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     message = describe_validation_errors(error.errors())
-    logger.info("request rejected", extra={"path": request.url.path, "status": 400, "msg": message})
+    logger.info("request rejected", extra={"path": request.url.path, "status": 400, "reason": message})
     return error_response(400, 400, message)
 
 

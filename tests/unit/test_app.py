@@ -92,3 +92,22 @@ def test_openapi_documents_the_error_envelope_and_not_422() -> None:
     assert "422" not in responses
     assert responses["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     assert schema["paths"]["/api/test/v1/echo"]["post"]["operationId"] == "test-echo"
+
+
+def test_rejections_are_logged_at_info_level_without_breaking_the_answer(caplog: pytest.LogCaptureFixture) -> None:
+    # Given the log level AWS runs at (POWERTOOLS_LOG_LEVEL=INFO): a record field named like a LogRecord
+    # attribute ("msg") used to raise inside the handler and turn every 4xx into a 500
+    from shared.observability import logger
+
+    previous = logger.log_level
+    logger.setLevel("INFO")
+    try:
+        with caplog.at_level("INFO"):
+            rejected = client.post("/api/test/v1/raise/invalid")
+            invalid = client.post("/api/test/v1/echo", json={"name": "long name", "count": 1})
+    finally:
+        logger.setLevel(previous)
+
+    # Then the answers keep their status, and the reason is in the log
+    assert rejected.status_code == 400 and invalid.status_code == 400
+    assert any(getattr(record, "reason", "") == "name: too long" for record in caplog.records)
