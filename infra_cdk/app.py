@@ -26,7 +26,9 @@ DEFAULT_CONSOLE_DIR = "frontend/dist"
 def create_stack(app: cdk.App, *, stage: str, build_dir: Path, console_dir: Path, xray: bool = False) -> LoopStack:
     LoopSettings(stage=stage)  # the functions reject a stage name this rejects
     artifacts = BuildArtifacts(in_repo(build_dir)).require(
-        (spec.module for spec in FUNCTIONS), llm_layer=any(spec.uses_llm for spec in FUNCTIONS)
+        (spec.module for spec in FUNCTIONS),
+        llm_layer=any(spec.uses_llm for spec in FUNCTIONS),
+        streaming=any(spec.streaming_paths for spec in FUNCTIONS),
     )
     console = require_console(in_repo(console_dir))
     return LoopStack(

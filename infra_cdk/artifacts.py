@@ -27,9 +27,11 @@ class BuildArtifacts:
     def function_dir(self, module: str) -> Path:
         return function_dir(self.root, module)
 
-    def require(self, modules: Iterable[str], *, llm_layer: bool = False) -> "BuildArtifacts":
+    def require(self, modules: Iterable[str], *, llm_layer: bool = False, streaming: bool = False) -> "BuildArtifacts":
         """Raises MissingBuildError, telling how to build, unless the layers and every module's code exist."""
         expected = [self.common_layer_dir / "python" / "shared"]
+        if streaming:  # the streaming functions run uvicorn from the common layer (a build from before lacks it)
+            expected.append(self.common_layer_dir / "python" / "uvicorn" / "__init__.py")
         if llm_layer:
             expected.append(self.llm_layer_dir / "python" / "litellm" / "__init__.py")
         expected += [self.function_dir(module) / "functions" / module / "handler.py" for module in modules]

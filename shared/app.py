@@ -44,7 +44,9 @@ async def _loop_error(request: Request, error: Exception) -> JSONResponse:
     if error.status >= 500:
         logger.exception("request failed", extra={"path": request.url.path})
     else:
-        logger.info("request rejected", extra={"path": request.url.path, "status": error.status, "reason": error.message})
+        logger.info(
+            "request rejected", extra={"path": request.url.path, "status": error.status, "reason": error.message}
+        )
     return error_response(error.status, error.code, error.message)
 
 

@@ -24,6 +24,7 @@ from shared.prompt.entities import Message, TokenUsage
 from shared.prompt.models import DebugContextItem, DebugLogItem
 from shared.prompt.repository import debug_context_key
 from shared.spans import UploadSpan, write_spans
+from shared.sse import with_keep_alive
 
 MAX_STEPS = 5
 HISTORY_DAYS = 30
@@ -132,7 +133,7 @@ def debug_streaming(principal: Principal, prompt_id: int, request: schemas.Debug
         finally:
             _finish(scope, prompt_id, request, debug_id, trace, started, tally, error)
 
-    return events()
+    return with_keep_alive(events())
 
 
 def _finish(
@@ -161,7 +162,7 @@ def _finish(
         ended_at=ended,
         expires_at=ended // 1000 + HISTORY_DAYS * 86_400,
     )
-    repository.record_debug_run(log)
+    repository.record_debug_run(prompt_id, log)
     write_spans(
         [
             UploadSpan(

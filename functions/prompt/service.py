@@ -22,6 +22,7 @@ from shared.prompt.models import LabelItem, PromptCommitItem, PromptDraftItem, P
 from shared.prompt.repository import PromptRepository
 from shared.prompt.semver import parse_version, sort_key
 from shared.prompt.template import check_template
+from shared.sse import with_keep_alive
 
 MAX_DETAIL_BYTES = 300_000  # a DynamoDB item holds 400 KB; the rest is left for the other attributes
 
@@ -511,7 +512,7 @@ def execute_streaming(scope: WorkspaceScope, request: schemas.ExecuteRequest) ->
             logger.exception("execute_streaming failed")
             yield error_event(InternalError("the run failed on the server; the log id in x-tt-logid says where"))
 
-    return events()
+    return with_keep_alive(events())
 
 
 def error_event(error: LoopError) -> str:

@@ -2,6 +2,7 @@
 provider (the fake model in process, everything else through litellm), and record a `model` span."""
 
 import json
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ def model_params(model: ModelEntry, raw: dict[str, object]) -> dict[str, object]
             )
         except ValueError as error:
             raise InvalidInput(f"{field}: {text!r} is not a {schema.type}") from error
+        if isinstance(number, float) and not math.isfinite(number):
+            raise InvalidInput(f"{field}: {text!r} is not a finite number")
         if isinstance(number, int | float):
             if schema.min is not None and number < float(schema.min):
                 raise InvalidInput(f"{field}: {number} is below the minimum {schema.min}")

@@ -1,5 +1,6 @@
 """All persistence of prompts. Nothing above this module touches PynamoDB directly."""
 
+import re
 from collections.abc import Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
@@ -21,6 +22,7 @@ from shared.prompt.models import (
 from shared.prompt.semver import sort_key
 
 PRESET_LABELS = ("production", "beta", "test")
+DEBUG_PAGE_TOKEN = re.compile(r"^\d{15}#\d{1,20}$")  # a run's started_key: "<started ms>#<debug id>"
 
 
 def debug_context_key(workspace_id: int, prompt_id: int) -> str:
@@ -103,8 +105,13 @@ class PromptRepository:
 
     @staticmethod
     def _delete_all(items: Iterable[Model]) -> None:
+        batches: dict[type[Model], list[Model]] = {}
         for item in items:
-            item.delete()
+            batches.setdefault(type(item), []).append(item)
+        for model, found in batches.items():
+            with model.batch_write() as batch:  # 25 deletes per request
+                for item in found:
+                    batch.delete(item)
 
     def _save_while_prompt_exists(self, prompt_id: int, *items: Model) -> None:
         try:
@@ -230,15 +237,21 @@ class PromptRepository:
         except DoesNotExist:
             return None
 
-    def record_debug_run(self, log: DebugLogItem) -> None:
-        log.save()
+    def record_debug_run(self, prompt_id: int, log: DebugLogItem) -> None:
+        if prompt_id == 0:  # the free playground
+            log.save()
+        else:
+            self._save_while_prompt_exists(prompt_id, log)
 
     def debug_runs(
         self, workspace_id: int, prompt_id: int, user_id: str, *, since_ms: int, before: str | None, limit: int
     ) -> list[DebugLogItem]:
         """A user's runs, newest first, started after `since_ms` and before the `before` page token."""
+        lower = f"{since_ms:015d}"
+        if before is not None and (not DEBUG_PAGE_TOKEN.match(before) or before <= lower):
+            return []  # a token from an older window, or not one of ours: nothing is before it in this window
         upper = before or "9" * 15
-        key_range = DebugLogItem.started_key.between(f"{since_ms:015d}", upper)
+        key_range = DebugLogItem.started_key.between(lower, upper)
         runs: list[DebugLogItem] = []
         for log in DebugLogItem.query(
             debug_context_key(workspace_id, prompt_id),

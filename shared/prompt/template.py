@@ -20,7 +20,9 @@ jinja2 is imported lazily (cold start).
 
 Templates are user-written, so a render is bounded in time and memory (see "limits" below): the sandbox is
 immutable (no `list.append`), `range()` draws on one budget of iterations per render, a render has a deadline,
-and no single operation may build a value larger than MAX_RENDERED.
+no single operation may build a value larger than MAX_RENDERED, and all the text a render produces (output, and
+the bodies of filter, set, macro and call blocks, which are buffered before they are joined) counts against one
+budget of MAX_PRODUCED characters.
 """
 
 import json
@@ -29,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, MappingView
 from contextvars import ContextVar
 from functools import lru_cache, wraps
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from shared.errors import InvalidInput
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 
 MAX_RENDERED = 1_000_000  # characters per rendered message text, and the size bound of any value a template builds
 MAX_ITERATIONS = 100_000  # items all range() calls of one render_messages call may produce together
+MAX_PRODUCED = 4 * MAX_RENDERED  # characters of text all the messages of one render_messages call may produce
 RENDER_DEADLINE_S = 2.0  # wall clock per render_messages call
 _MAX_POW_BITS = 100_000  # bound on the bits of `a ** b` and `a * b` for integers, so a template cannot burn CPU
 
@@ -68,14 +72,19 @@ class _TooManyIterations(Exception):
     pass
 
 
+class _TooMuchText(Exception):
+    pass
+
+
 class _Limits:
     """The budget of one render_messages call, shared by all its messages."""
 
-    __slots__ = ("deadline", "iterations")
+    __slots__ = ("deadline", "iterations", "produced")
 
     def __init__(self) -> None:
         self.deadline = time.monotonic() + RENDER_DEADLINE_S
         self.iterations = 0
+        self.produced = 0
 
 
 _LIMITS: ContextVar[_Limits | None] = ContextVar("prompt_render_limits", default=None)
@@ -277,6 +286,8 @@ def _render_text(
             chunks.append(chunk)
     except _TooLarge:
         raise InvalidInput(f"{where}: rendered text exceeds {MAX_RENDERED} characters") from None
+    except _TooMuchText:
+        raise InvalidInput(f"{where}: the template produces more than {MAX_PRODUCED} characters of text") from None
     except _TooSlow:
         raise InvalidInput(f"{where}: the template took too long to render (over {RENDER_DEADLINE_S:g} s)") from None
     except _TooManyIterations:
@@ -304,7 +315,8 @@ def _compile(template_type: str, source: str) -> "Template":
 
 @lru_cache(maxsize=2)
 def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
-    from jinja2 import BaseLoader, Undefined, nodes
+    from jinja2 import BaseLoader, Undefined, nodes, pass_context
+    from jinja2.compiler import CodeGenerator, Frame
     from jinja2.runtime import Context
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
     from jinja2.utils import generate_lorem_ipsum, missing, object_type_repr
@@ -314,11 +326,19 @@ def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
     class _GuardNodes(NodeTransformer):
         """Route what the sandbox has no hook for through `environment.call` (which checks sizes and the deadline):
         `for` iterables (an empty-bodied loop over supplied lists runs no other hook), `~` (compiled to a plain
-        join), and list/tuple/dict literals (`{% set a = [a, a] %}` repeated builds a value that prints as 2**n)."""
+        join), and list/tuple/dict literals (`{% set a = [a, a] %}` repeated builds a value that prints as 2**n).
+        Literal template text is made a constant expression, so that it goes through `finalize` (counted) too."""
 
         def _wrap(self, helper: str, args: list[Any], lineno: int) -> Any:
             call = nodes.Call(nodes.EnvironmentAttribute(helper), args, [], None, None)
             return call.set_lineno(lineno)
+
+        def visit_Output(self, node: Any) -> Any:
+            node = self.generic_visit(node)
+            node.nodes = [
+                nodes.Const(n.data).set_lineno(n.lineno) if isinstance(n, nodes.TemplateData) else n for n in node.nodes
+            ]
+            return node
 
         def visit_For(self, node: Any) -> Any:
             node = self.generic_visit(node)
@@ -337,6 +357,24 @@ def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
         def visit_Tuple(self, node: Any) -> Any:
             node = self.generic_visit(node)
             return self._wrap("value_guard", [node], node.lineno) if node.ctx == "load" else node
+
+    class _CodeGenerator(CodeGenerator):
+        """Count what filter blocks, call blocks and recursive loops write (their results are not `{{ }}` output,
+        so `finalize` does not see them): `{% for %}{% filter center(999999) %}{% endfilter %}{% endfor %}`."""
+
+        def start_write(self, frame: Frame, node: Any = None) -> None:
+            super().start_write(frame, node)
+            self.write("environment.produced(")
+
+        def end_write(self, frame: Frame) -> None:
+            self.write(")")
+            super().end_write(frame)
+
+    @pass_context  # a context-taking finalize is never run at compile time, so constants are counted when output
+    def _finalize(context: Context, value: Any) -> str:
+        text = str(value)
+        _produced(text)
+        return text
 
     class _Formatter(SandboxedFormatter):
         """`str.format`: no width or precision over MAX_RENDERED, and no more than MAX_RENDERED characters in all."""
@@ -368,9 +406,10 @@ def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
         """
 
         intercepted_binops = frozenset({"*", "**", "+", "%"})
+        code_generator_class = _CodeGenerator
 
         def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
+            super().__init__(finalize=_finalize, **kwargs)
             self.globals["range"] = _range
             self.globals["lipsum"] = _lipsum
             self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
@@ -409,6 +448,10 @@ def _env(template_type: str) -> "ImmutableSandboxedEnvironment":
                 return text
 
             return wrapper
+
+        @staticmethod
+        def produced(value: Any) -> Any:
+            return _produced(value)
 
         @staticmethod
         def loop_guard(iterable: Any) -> "_GuardedIter":
@@ -472,6 +515,16 @@ def _spend(n: int) -> None:
         limits.iterations = used
 
 
+def _produced(value: Any) -> Any:
+    """Charge text a template writes (anywhere: output or a block's buffer) to the render's MAX_PRODUCED budget."""
+    limits = _LIMITS.get()
+    if limits is not None:
+        limits.produced += _size(value, MAX_PRODUCED)
+        if limits.produced > MAX_PRODUCED:
+            raise _TooMuchText
+    return value
+
+
 def _range(*args: int) -> range:
     """range() with one budget of MAX_ITERATIONS items per render, charged when the range is made."""
     rng = range(*args)
@@ -515,19 +568,19 @@ def _size(value: Any, limit: int = MAX_RENDERED) -> int:
     stack = [value]
     while stack:
         v = stack.pop()
-        if isinstance(v, str | bytes):
+        if isinstance(v, str | bytes | bytearray):
             total += len(v)
         elif isinstance(v, bool | float) or v is None:
             total += 1
         elif isinstance(v, int):
             total += v.bit_length() // 3 + 1
-        elif isinstance(v, list | tuple | set | frozenset | dict):
+        elif isinstance(v, list | tuple | set | frozenset | dict | MappingProxyType):
             total += 1 + len(v)  # each item counts at least 1; bail out before stacking a huge container
             if total > limit:
                 return total
             total -= len(v)
             stack.extend(v)
-            if isinstance(v, dict):
+            if isinstance(v, dict | MappingProxyType):  # (a dict view's .mapping is a mappingproxy)
                 stack.extend(v.values())
         elif isinstance(v, MappingView):
             stack.append(v.mapping)  # type: ignore[attr-defined]
@@ -550,6 +603,9 @@ def _checked(value: Any) -> Any:
     return value
 
 
+_SEQUENCES = (str, bytes, bytearray, list, tuple)  # the types whose `*` and `+` build a value as large as the result
+
+
 def _check_binop(operator: str, left: Any, right: Any) -> None:
     if operator == "*":
         if isinstance(left, int) and isinstance(right, int):
@@ -557,18 +613,18 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
                 raise _TooLarge
             return
         for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, str | list | tuple) and isinstance(n, int) and n > 0 and _size(seq) * n > MAX_RENDERED:
+            if isinstance(seq, _SEQUENCES) and isinstance(n, int) and n > 0 and _size(seq) * n > MAX_RENDERED:
                 raise _TooLarge
     elif operator == "+":
-        if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+        if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
             if _size(left) + _size(right) > MAX_RENDERED:
                 raise _TooLarge
     elif operator == "**":
         if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
             if left.bit_length() * right > _MAX_POW_BITS:
                 raise _TooLarge
-    elif operator == "%" and isinstance(left, str):
-        _check_percent(left, right)
+    elif operator == "%" and isinstance(left, str | bytes | bytearray):
+        _check_percent(left if isinstance(left, str) else left.decode("latin-1"), right)
 
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
@@ -595,7 +651,7 @@ def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
     """Before calling a str method that can build a result much larger than its inputs, estimate the result.
     Returns the args to call with (a generator given to join() is read into a list first, to measure it)."""
     owner = getattr(obj, "__self__", None)
-    if not isinstance(owner, str | bytes):
+    if not isinstance(owner, str | bytes | bytearray):
         return args
     name = getattr(obj, "__name__", "")
     if name in ("center", "ljust", "rjust", "zfill"):
@@ -607,7 +663,7 @@ def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
         if isinstance(size, int) and len(owner) + tabs * size > MAX_RENDERED:
             raise _TooLarge
     elif name == "join" and len(args) == 1:
-        items = args[0] if isinstance(args[0], list | tuple | str) else list(args[0])
+        items = args[0] if isinstance(args[0], list | tuple | str | bytes | bytearray) else list(args[0])
         if _size(items) + len(owner) * len(items) > MAX_RENDERED:
             raise _TooLarge
         args = (items,)
@@ -621,7 +677,9 @@ def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
 
 
 def _check_replace(s: Any, old: Any, new: Any, count: Any) -> None:
-    if not (isinstance(s, str) and isinstance(old, str) and isinstance(new, str)):
+    if not all(isinstance(x, str) for x in (s, old, new)) and not all(
+        isinstance(x, bytes | bytearray) for x in (s, old, new)
+    ):
         return
     hits = s.count(old) if old else len(s) + 1
     if isinstance(count, int) and count >= 0:

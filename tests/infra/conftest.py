@@ -19,9 +19,10 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Lambda code as `make layers` lays it out, without the dependencies."""
     out = tmp_path_factory.mktemp("build")
     build(out, skip_deps=True)
-    litellm = llm_layer_dir(out) / "python" / "litellm"  # a stand-in: `make layers` downloads the real one
-    litellm.mkdir(parents=True)
-    (litellm / "__init__.py").write_text("")
+    # Stand-ins for what `make layers` downloads: litellm for the llm layer, uvicorn for the streaming functions.
+    for package in (llm_layer_dir(out) / "python" / "litellm", out / "layers" / "common" / "python" / "uvicorn"):
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text("")
     return out
 
 

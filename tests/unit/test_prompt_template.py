@@ -15,7 +15,7 @@ from cozeloop.internal.prompt.prompt import PromptProvider
 from shared.errors import InvalidInput
 from shared.prompt import template as template_module
 from shared.prompt.entities import ContentPart, ImageURL, Message, PromptTemplate, VariableDef, VariableVal
-from shared.prompt.template import MAX_RENDERED, check_template, render_messages
+from shared.prompt.template import MAX_PRODUCED, MAX_RENDERED, check_template, render_messages
 
 # --- parity harness -------------------------------------------------------------------------------------------
 
@@ -564,10 +564,56 @@ def test_render_deadline(content: str, monkeypatch: pytest.MonkeyPatch) -> None:
         "{% set ns = namespace(s=a) %}{{ [ns] * 100 }}",
         "{{ [{'k': a}.items()] * 100 }}",
         "{{ (a * 5)|list|length }}",
+        "{{ ('a'.encode() * 3000000000)|length }}",
+        "{{ a.encode() + a.encode() + a.encode() + a.encode() + a.encode() + a.encode() }}",
+        "{{ '%300000000d'.encode() % 1 }}",
+        "{{ a.encode().replace(b, a.encode())|length }}".replace("b", "'y'.encode()"),
     ],
 )
 def test_size_caps_before_allocating(tt: str, content: str) -> None:
     assert _attack(tt, content).endswith("exceeds 1000000 characters")
+
+
+_LOOP = "{% for i in range(1500) %}{{ 'x' * 999999 }}{% endfor %}"
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        # block bodies are buffered and joined: no output reaches the top level until the block ends
+        "{% filter upper %}" + _LOOP + "{% endfilter %}",
+        "{% set b %}" + _LOOP + "{% endset %}{{ 1 }}",
+        "{% macro m() %}" + _LOOP + "{% endmacro %}{{ m()|length }}",
+        # what a filter block or a call block writes, with an empty body
+        "{% filter upper %}{% for i in range(1500) %}{% filter center(999999) %}{% endfilter %}{% endfor %}"
+        "{% endfilter %}",
+        "{% set b %}{% for i in range(1500) %}{% call '{:999999}'.format(1) %}{% endcall %}{% endfor %}{% endset %}",
+        # literal template text counts too
+        "{% set b %}{% for i in range(10000) %}" + "x" * 1000 + "{% endfor %}{% endset %}",
+    ],
+)
+def test_text_budget_counts_blocks_and_macros(tt: str, content: str) -> None:
+    assert _attack(tt, content).endswith(f": the template produces more than {MAX_PRODUCED} characters of text")
+
+
+def test_text_budget_is_shared_by_the_messages_of_a_render() -> None:
+    big = Message(role="user", content="{{ 'x' * 999999 }}")
+    assert len(render_messages(PromptTemplate(messages=[big] * 3), [])[2].content or "") == 999999
+    with pytest.raises(InvalidInput, match=r"messages\[4\]: the template produces more than 4000000 characters"):
+        render_messages(PromptTemplate(messages=[big] * 10), [])
+
+
+@pytest.mark.parametrize("tt", ["normal", "jinja2"])
+def test_blocks_and_macros_still_render(tt: str) -> None:
+    content = (
+        "{% set b %}ab{{ 1 }}{% endset %}{% filter upper %}{{ b }}c{% endfilter %}"
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(2) }}{% macro w() %}[{{ caller() }}]{% endmacro %}"
+        "{% call w() %}in{% endcall %}"
+        "{% for x in [[1, [2]]] recursive %}{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}{% endfor %}"
+        " {{ 'é'.encode()|length }}"
+    )
+    assert _one(tt, content, [], []) == "AB1C<2>[in]12 2"
 
 
 def test_sum_of_lists_is_refused() -> None:
