@@ -70,8 +70,18 @@ describe("prompts", () => {
     expect(await version.inputValue()).toBe("0.0.1");
     await version.fill("1.0.0");
     await commit.getByLabel("Description").fill("First version");
-    await commit.getByRole("combobox", { name: "Labels" }).click();
-    await page.getByRole("option", { name: "production" }).click();
+    // Semi's select applies a click a moment later; on a loaded machine the first click can land while the
+    // dropdown is still opening, so pick until the tag shows.
+    const labels = commit.getByRole("combobox", { name: "Labels" });
+    for (let attempt = 0; attempt < 3 && !(await labels.innerText()).includes("production"); attempt += 1) {
+      if ((await page.getByRole("option", { name: "production" }).count()) === 0) await labels.click();
+      await page.getByRole("option", { name: "production" }).click();
+      await expect
+        .poll(() => labels.innerText(), { timeout: 2_000 })
+        .toContain("production")
+        .catch(() => undefined);
+    }
+    expect(await labels.innerText()).toContain("production");
     await commit.getByLabel("Description").click(); // closes the (multi-select) dropdown
     await expect.poll(() => page.getByRole("option").count()).toBe(0);
     await screenshot(page, "prompt-commit");
