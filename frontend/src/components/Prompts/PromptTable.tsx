@@ -2,7 +2,6 @@ import { IconCopy, IconDelete, IconPlus, IconSearch } from "@douyinfe/semi-icons
 import { Button, Checkbox, Empty, Input, Modal, Table, Tag, Toast } from "@douyinfe/semi-ui";
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { errorMessage } from "../../api/errors";
 import { useDeletePrompt, usePromptList, type Prompt } from "../../api/prompts";
 import { paths } from "../../app/paths";
 import { useCurrentSpace, useCurrentUser } from "../../app/session";
@@ -10,7 +9,7 @@ import { formatServerTime } from "../../lib/time";
 import { LabelledTable } from "../common/LabelledTable";
 import { PageHeader } from "../common/PageHeader";
 import { ErrorState, Loading } from "../common/QueryState";
-import { useSubmitOnce } from "../common/useSubmitOnce";
+import { useConfirmedDelete } from "../common/useConfirmedDelete";
 import { ClonePromptModal, CreatePromptModal } from "./PromptFormModals";
 
 const PAGE_SIZE = 20;
@@ -38,26 +37,17 @@ export function PromptTable() {
   const setPage = (next: number) => setPaging({ filterKey, page: next });
   const [creating, setCreating] = useState(false);
   const [cloning, setCloning] = useState<Prompt | null>(null);
-  const [pendingDelete, setPendingDelete] = useState<Prompt | null>(null);
   const list = usePromptList(space.id, { keyWord, mine: mine ? user.user_id : null, page, pageSize: PAGE_SIZE });
-  const remove = useSubmitOnce(useDeletePrompt(space.id));
+  const deletion = useConfirmedDelete(useDeletePrompt(space.id), (row: Prompt) => ({
+    id: row.id,
+    label: `prompt "${row.prompt_basic.display_name}"`,
+  }));
+  const pendingDelete = deletion.pending;
 
   const editorPath = (id: string) => `${paths.spaceModule(space.id, "pe/prompts")}/${id}`;
   const userName = (id: string) => {
     const found = list.data?.users.find((u) => u.user_id === id);
     return found ? found.nick_name || found.name || found.email : id;
-  };
-
-  const confirmDelete = () => {
-    if (!pendingDelete) return;
-    const { id, prompt_basic } = pendingDelete;
-    remove.submit(id, {
-      onSuccess: () => {
-        setPendingDelete(null);
-        Toast.success(`Deleted prompt "${prompt_basic.display_name}"`);
-      },
-      onError: (error) => Toast.error(`Could not delete "${prompt_basic.display_name}": ${errorMessage(error)}`),
-    });
   };
 
   const columns = [
@@ -94,7 +84,7 @@ export function PromptTable() {
       render: (_: unknown, row: Prompt) => (
         <div className="loop-row loop-row-tight">
           <Button theme="borderless" icon={<IconCopy aria-hidden />} aria-label={`Clone ${row.prompt_basic.display_name}`} onClick={() => setCloning(row)} />
-          <Button type="danger" theme="borderless" icon={<IconDelete aria-hidden />} aria-label={`Delete ${row.prompt_basic.display_name}`} onClick={() => setPendingDelete(row)} />
+          <Button type="danger" theme="borderless" icon={<IconDelete aria-hidden />} aria-label={`Delete ${row.prompt_basic.display_name}`} onClick={() => deletion.ask(row)} />
         </div>
       ),
     },
@@ -165,12 +155,12 @@ export function PromptTable() {
       <Modal
         title="Delete prompt?"
         visible={pendingDelete !== null}
-        onCancel={() => setPendingDelete(null)}
+        onCancel={deletion.cancel}
         closeOnEsc
         footer={
           <>
-            <Button onClick={() => setPendingDelete(null)}>Cancel</Button>
-            <Button type="danger" theme="solid" loading={remove.busy} disabled={remove.busy} onClick={confirmDelete}>
+            <Button onClick={deletion.cancel}>Cancel</Button>
+            <Button type="danger" theme="solid" loading={deletion.busy} disabled={deletion.busy} onClick={deletion.confirm}>
               Delete
             </Button>
           </>

@@ -1,32 +1,22 @@
 import { IconDelete, IconPlus } from "@douyinfe/semi-icons";
-import { Button, Empty, Modal, Table, Toast } from "@douyinfe/semi-ui";
+import { Button, Empty, Modal, Table } from "@douyinfe/semi-ui";
 import { useState } from "react";
 import type { PersonalAccessToken } from "../../api/client";
-import { errorMessage } from "../../api/errors";
 import { useDeleteToken, useTokens } from "../../api/tokens";
 import { formatServerTime } from "../../lib/time";
 import { LabelledTable } from "../common/LabelledTable";
 import { ErrorState, Loading } from "../common/QueryState";
-import { useSubmitOnce } from "../common/useSubmitOnce";
+import { useConfirmedDelete } from "../common/useConfirmedDelete";
 import { CreateTokenFlow } from "./CreateTokenFlow";
 
 export function TokenTable() {
   const tokens = useTokens();
-  const remove = useSubmitOnce(useDeleteToken());
   const [creating, setCreating] = useState(false);
-  const [pendingDelete, setPendingDelete] = useState<PersonalAccessToken | null>(null);
-
-  const confirmDelete = () => {
-    if (!pendingDelete) return;
-    const { id, name } = pendingDelete;
-    remove.submit(id, {
-      onSuccess: () => {
-        setPendingDelete(null);
-        Toast.success(`Deleted token "${name}"`);
-      },
-      onError: (error) => Toast.error(`Could not delete "${name}": ${errorMessage(error)}`),
-    });
-  };
+  const deletion = useConfirmedDelete(useDeleteToken(), (row: PersonalAccessToken) => ({
+    id: row.id,
+    label: `token "${row.name}"`,
+  }));
+  const pendingDelete = deletion.pending;
 
   const columns = [
     { title: "Name", dataIndex: "name", key: "name" },
@@ -43,7 +33,7 @@ export function TokenTable() {
           theme="borderless"
           icon={<IconDelete aria-hidden />}
           aria-label={`Delete token ${row.name}`}
-          onClick={() => setPendingDelete(row)}
+          onClick={() => deletion.ask(row)}
         />
       ),
     },
@@ -77,12 +67,12 @@ export function TokenTable() {
       <Modal
         title="Delete token?"
         visible={pendingDelete !== null}
-        onCancel={() => setPendingDelete(null)}
+        onCancel={deletion.cancel}
         closeOnEsc
         footer={
           <>
-            <Button onClick={() => setPendingDelete(null)}>Cancel</Button>
-            <Button type="danger" theme="solid" loading={remove.busy} disabled={remove.busy} onClick={confirmDelete}>
+            <Button onClick={deletion.cancel}>Cancel</Button>
+            <Button type="danger" theme="solid" loading={deletion.busy} disabled={deletion.busy} onClick={deletion.confirm}>
               Delete
             </Button>
           </>
