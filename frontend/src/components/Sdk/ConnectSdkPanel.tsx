@@ -22,8 +22,8 @@ export function ConnectSdkPanel({ workspaceId }: { workspaceId: string }) {
         Point the official <code>cozeloop</code> SDK at this server: set these environment variables, then create a client as in the snippet.
       </p>
       <p className="loop-muted">
-        This server does not accept traces or serve prompts yet: traces appear once the Observation module lands, and prompts once the Prompt
-        module lands. Until then, nothing the SDK reports is stored.
+        Prompts you commit under Prompts are served to the SDK (<code>get_prompt</code>, <code>prompt_format</code>,{" "}
+        <code>execute_prompt</code>). Traces are not stored yet: they appear once the Observation module lands.
       </p>
       <Tabs type="button" keepDOM={false} size="small">
         <TabPane tab="Environment variables" itemKey="env">

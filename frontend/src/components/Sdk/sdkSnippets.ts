@@ -8,7 +8,7 @@ export function envSnippet(origin: string, workspaceId: string, token?: string):
 export const PYTHON_SNIPPET = [
   "import cozeloop  # pip install cozeloop",
   "client = cozeloop.new_client()  # reads the COZELOOP_* variables",
-  'with client.start_span("hello", "custom") as span:',
-  '    span.set_input("Hi"); span.set_output("Hello from Loop")',
-  "client.close()  # sends pending spans (accepted once the Observation module lands)",
+  'prompt = client.get_prompt("my.prompt", label="production")  # one you committed under Prompts',
+  'print(client.execute_prompt("my.prompt", variable_vals={"question": "Hi"}).message.content)',
+  "client.close()",
 ].join("\n");
