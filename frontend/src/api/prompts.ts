@@ -148,13 +148,18 @@ export interface CommitVariables {
   newLabels: string[];
   /** The editor's unsaved draft: saved first (the server commits the saved draft). */
   unsaved?: PromptDetail;
+  /** Called once `unsaved` is saved, even if the commit then fails: the draft on the server is now the editor's. */
+  onDraftSaved?: () => void;
 }
 
 export function useCommitDraft(spaceId: string, promptId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ version, description, labels, newLabels, unsaved }: CommitVariables) => {
-      if (unsaved) await saveDraft(promptId, unsaved);
+    mutationFn: async ({ version, description, labels, newLabels, unsaved, onDraftSaved }: CommitVariables) => {
+      if (unsaved) {
+        await saveDraft(promptId, unsaved);
+        onDraftSaved?.();
+      }
       for (const key of newLabels) await unwrap(api.POST("/api/prompt/v1/labels", { body: { workspace_id: spaceId, label: { key } } }));
       return unwrap(
         api.POST("/api/prompt/v1/prompts/{prompt_id}/drafts/commit", {

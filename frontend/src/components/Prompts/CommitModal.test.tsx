@@ -24,7 +24,10 @@ describe("CommitModal", () => {
       },
     });
     const onCommitted = vi.fn();
-    renderWithProviders(<CommitModal spaceId="200" promptId="7" latestVersion="1.4.2" unsaved={{ tools: [] }} onClose={() => undefined} onCommitted={onCommitted} />);
+    const onDraftSaved = vi.fn();
+    renderWithProviders(
+      <CommitModal spaceId="200" promptId="7" latestVersion="1.4.2" unsaved={{ tools: [] }} onDraftSaved={onDraftSaved} onClose={() => undefined} onCommitted={onCommitted} />,
+    );
 
     const version = await screen.findByLabelText("Version");
     expect(version).toHaveValue("1.4.3");
@@ -33,6 +36,8 @@ describe("CommitModal", () => {
 
     expect(await screen.findByText("commit_version 1.4.3 must be higher than the latest version 1.4.3")).toBeInTheDocument();
     expect(onCommitted).not.toHaveBeenCalled();
+    // The save went through before the commit failed: the editor marks its draft saved.
+    expect(onDraftSaved).toHaveBeenCalledTimes(1);
     expect(sent).toEqual([{ commit_version: "1.4.3", commit_description: "tweak", label_keys: [] }]);
     const paths = spy.mock.calls.map(([input]) => new URL((input as Request).url).pathname);
     expect(paths.indexOf("/api/prompt/v1/prompts/7/drafts/save")).toBeLessThan(paths.indexOf("/api/prompt/v1/prompts/7/drafts/commit"));

@@ -12,12 +12,14 @@ interface Props {
   latestVersion: string;
   /** The editor's draft when it has unsaved changes: saved before committing. */
   unsaved?: PromptDetail;
+  /** The unsaved draft was saved (the commit may still fail). */
+  onDraftSaved?: () => void;
   onClose: () => void;
   onCommitted: (version: string) => void;
 }
 
 /** Mounted only while open, so each opening starts from the next patch version. */
-export function CommitModal({ spaceId, promptId, latestVersion, unsaved, onClose, onCommitted }: Props) {
+export function CommitModal({ spaceId, promptId, latestVersion, unsaved, onDraftSaved, onClose, onCommitted }: Props) {
   const [version, setVersion] = useState(() => nextPatchVersion(latestVersion));
   const [description, setDescription] = useState("");
   const [labels, setLabels] = useState<string[]>([]);
@@ -33,7 +35,7 @@ export function CommitModal({ spaceId, promptId, latestVersion, unsaved, onClose
     const known = new Set(labelList.data ?? []);
     const v = version.trim();
     submit(
-      { version: v, description: description.trim(), labels, newLabels: labels.filter((key) => !known.has(key)), unsaved },
+      { version: v, description: description.trim(), labels, newLabels: labels.filter((key) => !known.has(key)), unsaved, onDraftSaved },
       { onSuccess: () => onCommitted(v) },
     );
   };

@@ -31,10 +31,39 @@ export function withParam(config: ModelConfig, schema: ParamSchema, value: strin
   return { ...config, param_config_values: [...rest, { name: schema.name, label: schema.label, value: { value, label } }] };
 }
 
-/** Choosing a model: keep values it accepts, fill the rest with its defaults. */
+function clamp(value: number, min: number | undefined, max: number | undefined): number {
+  if (max !== undefined && value > max) value = max;
+  if (min !== undefined && value < min) value = min;
+  return value;
+}
+
+/**
+ * Choosing a model: keep only the values it declares (the server rejects a parameter the model does not have),
+ * within its min and max, then fill the rest with its defaults.
+ */
 export function selectModel(config: ModelConfig, model: ModelView): ModelConfig {
+  const schemas = model.param_config.param_schemas ?? [];
+  const declared = new Map(schemas.map((schema) => [schema.name, schema]));
   let next: ModelConfig = { ...config, model_id: model.model_id };
-  for (const schema of model.param_config.param_schemas ?? []) {
+  for (const field of NUMERIC_FIELDS) {
+    const schema = declared.get(field);
+    const value = next[field];
+    if (!schema) {
+      delete next[field];
+    } else if (typeof value === "number") {
+      let max = parseNumber(schema.max);
+      if (field === "max_tokens" && typeof model.ability.max_output_tokens === "number") {
+        max = max === undefined ? model.ability.max_output_tokens : Math.min(max, model.ability.max_output_tokens);
+      }
+      next[field] = clamp(value, parseNumber(schema.min), max);
+    }
+  }
+  if (!model.ability.json_mode) {
+    if (next.json_mode) next.json_mode = false;
+    if (!declared.has("json_mode")) delete next.json_mode;
+  }
+  if (next.param_config_values) next.param_config_values = next.param_config_values.filter((entry) => declared.has(entry.name));
+  for (const schema of schemas) {
     if (paramValue(next, schema) === undefined && schema.default_value !== null && schema.default_value !== undefined) {
       next = withParam(next, schema, schema.default_value);
     }
@@ -94,7 +123,10 @@ export function ParamControls({ idPrefix, schemas, config, onChange }: { idPrefi
     <div className="loop-params">
       {schemas.map((schema) => {
         const id = `${idPrefix}-${schema.name}`;
-        const value = paramValue(config, schema) ?? schema.default_value ?? undefined;
+        // An unset parameter shows empty with a "default X" hint: the control shows exactly what is sent.
+        const value = paramValue(config, schema);
+        const fallback = schema.default_value ?? undefined;
+        const defaultHint = value === undefined && fallback !== undefined && fallback !== "" ? `default ${schema.options?.find((o) => o.value === fallback)?.label ?? fallback}` : undefined;
         const set = (next: string | undefined) => onChange(withParam(config, schema, next));
         const min = parseNumber(schema.min);
         const max = parseNumber(schema.max);
@@ -107,6 +139,7 @@ export function ParamControls({ idPrefix, schemas, config, onChange }: { idPrefi
               id={id}
               aria-labelledby={`${id}-label`}
               value={value}
+              placeholder={defaultHint}
               onChange={(next) => set(next as string)}
               optionList={schema.options.map((option) => ({ value: option.value, label: option.label }))}
               style={{ width: "100%" }}
@@ -124,7 +157,7 @@ export function ParamControls({ idPrefix, schemas, config, onChange }: { idPrefi
                     min={min}
                     max={max}
                     step={step}
-                    value={numeric ?? min}
+                    value={numeric ?? parseNumber(fallback) ?? min}
                     onChange={(next) => typeof next === "number" && set(String(next))}
                   />
                 </div>
@@ -137,13 +170,14 @@ export function ParamControls({ idPrefix, schemas, config, onChange }: { idPrefi
                 step={step}
                 precision={schema.type === "int" ? 0 : undefined}
                 value={numeric}
+                placeholder={defaultHint}
                 onNumberChange={(next) => set(Number.isFinite(next) ? String(next) : undefined)}
                 style={{ width: 110 }}
               />
             </div>
           );
         } else {
-          control = <Input id={id} value={value ?? ""} onChange={(next) => set(next || undefined)} />;
+          control = <Input id={id} value={value ?? ""} placeholder={defaultHint} onChange={(next) => set(next || undefined)} />;
         }
         return (
           <div className="loop-field" key={schema.name}>
@@ -151,6 +185,7 @@ export function ParamControls({ idPrefix, schemas, config, onChange }: { idPrefi
               {schema.label || schema.name}
             </label>
             {control}
+            {defaultHint && <div className="loop-field-hint">Not set: the model uses its {defaultHint}</div>}
             {schema.type !== "boolean" && (min !== undefined || max !== undefined) && (
               <div className="loop-field-hint">
                 {min ?? "…"} to {max ?? "…"}

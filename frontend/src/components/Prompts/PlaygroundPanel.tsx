@@ -11,7 +11,7 @@ interface ToolCallView {
   arguments: string;
 }
 
-interface Turn {
+export interface Turn {
   role: "user" | "assistant";
   content: string;
   reasoning?: string;
@@ -64,6 +64,37 @@ function variableValues(detail: PromptDetail, values: Record<string, string>): {
   return { vals, problem: null };
 }
 
+/**
+ * The conversation so far, as messages for the next run. An assistant turn with no text sends its tool calls, or
+ * nothing when it has none (stopped before the first token, or failed); the user message that started such an
+ * empty turn is dropped with it, so the next run never sends two user messages in a row.
+ */
+export function historyMessages(turns: readonly Turn[]): PromptMessage[] {
+  const messages: PromptMessage[] = [];
+  turns.forEach((turn, i) => {
+    if (turn.role === "user") {
+      const answer = turns[i + 1];
+      if (answer?.role === "assistant" && answerMessage(answer) === null) return;
+      messages.push({ role: "user", content: turn.content });
+      return;
+    }
+    const message = answerMessage(turn);
+    if (message) messages.push(message);
+  });
+  return messages;
+}
+
+function answerMessage(turn: Turn): PromptMessage | null {
+  const calls = (turn.toolCalls ?? []).filter((call) => call.name);
+  if (turn.content) return { role: "assistant", content: turn.content, ...(calls.length ? { tool_calls: toolCallMessages(calls) } : {}) };
+  if (calls.length) return { role: "assistant", content: null, tool_calls: toolCallMessages(calls) };
+  return null;
+}
+
+function toolCallMessages(calls: ToolCallView[]) {
+  return calls.map((call, index) => ({ index, id: call.id || null, type: "function" as const, function_call: { name: call.name, arguments: call.arguments } }));
+}
+
 /** Run what is on screen (the unsaved draft) against the model, streaming the answer. */
 export function PlaygroundPanel({ spaceId, promptId, promptKey, detail }: Props) {
   const [values, setValues] = useState<Record<string, string>>({});
@@ -92,7 +123,7 @@ export function PlaygroundPanel({ spaceId, promptId, promptKey, detail }: Props)
       return;
     }
     setProblem(null);
-    const history: PromptMessage[] = turns.filter((t) => !t.error || t.content).map((t) => ({ role: t.role, content: t.content }));
+    const history = historyMessages(turns);
     const text = input.trim();
     const newTurns: Turn[] = text ? [{ role: "user", content: text }] : [];
     const messages = text ? [...history, { role: "user" as const, content: text }] : history;

@@ -1,7 +1,7 @@
 import { IconArrowLeft, IconHistory, IconSave } from "@douyinfe/semi-icons";
-import { Button, Input, Tag, Toast } from "@douyinfe/semi-ui";
+import { Button, Input, Modal, Tag, Toast } from "@douyinfe/semi-ui";
 import { useEffect, useState } from "react";
-import { Link } from "react-router-dom";
+import { Link, useBlocker } from "react-router-dom";
 import { errorMessage } from "../../api/errors";
 import { startingDetail, useModels, useSaveDraft, useUpdatePrompt, type Prompt, type PromptDetail } from "../../api/prompts";
 import { paths } from "../../app/paths";
@@ -36,6 +36,33 @@ export function useUnsavedWarning(dirty: boolean) {
   }, [dirty]);
 }
 
+/** Ask before an in-app navigation (back arrow, sidebar, another prompt) drops unsaved changes. */
+export function LeaveGuard({ dirty }: { dirty: boolean }) {
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    // Saved (or reverted) while the question was open: nothing is lost any more, so go on.
+    if (!dirty && blocker.state === "blocked") blocker.proceed();
+  }, [dirty, blocker]);
+  return (
+    <Modal
+      title="Leave without saving?"
+      visible={blocker.state === "blocked"}
+      onCancel={() => blocker.reset?.()}
+      closeOnEsc
+      footer={
+        <>
+          <Button onClick={() => blocker.reset?.()}>Stay</Button>
+          <Button type="danger" theme="solid" onClick={() => blocker.proceed?.()}>
+            Leave
+          </Button>
+        </>
+      }
+    >
+      Your draft has unsaved changes. If you leave now, they are lost.
+    </Modal>
+  );
+}
+
 function NameEditor({ spaceId, prompt }: { spaceId: string; prompt: Prompt }) {
   const [name, setName] = useState(prompt.prompt_basic.display_name);
   const update = useUpdatePrompt(spaceId, prompt.id);
@@ -63,7 +90,10 @@ function NameEditor({ spaceId, prompt }: { spaceId: string; prompt: Prompt }) {
 
 export function PromptEditor({ spaceId, prompt, onReverted }: { spaceId: string; prompt: Prompt; onReverted: () => void }) {
   const [detail, setDetail] = useState<PromptDetail>(() => startingDetail(prompt));
-  const [savedJson, setSavedJson] = useState(() => (prompt.prompt_draft ? JSON.stringify(startingDetail(prompt)) : null));
+  // The baseline is what the editor started from (the draft, else the latest commit, else an empty one), so an
+  // untouched prompt is not dirty; `draftStarted` tells "saved" from "not started".
+  const [savedJson, setSavedJson] = useState(() => JSON.stringify(startingDetail(prompt)));
+  const [draftStarted, setDraftStarted] = useState(() => Boolean(prompt.prompt_draft));
   const [committing, setCommitting] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const models = useModels(spaceId);
@@ -76,7 +106,12 @@ export function PromptEditor({ spaceId, prompt, onReverted }: { spaceId: string;
   const save = () => {
     if (!dirty) return;
     const sent = json;
-    submit(detail, { onSuccess: () => setSavedJson(sent) });
+    submit(detail, {
+      onSuccess: () => {
+        setSavedJson(sent);
+        setDraftStarted(true);
+      },
+    });
   };
   useSaveShortcut(save);
 
@@ -94,7 +129,7 @@ export function PromptEditor({ spaceId, prompt, onReverted }: { spaceId: string;
             <code>{prompt.prompt_key}</code>
             {latest ? <Tag color="blue">Latest {latest}</Tag> : <Tag color="grey">No versions yet</Tag>}
             <span role="status" data-testid="draft-state">
-              {busy ? "Draft: saving…" : dirty ? "Draft: unsaved changes" : savedJson === null ? "Draft: not started" : "Draft: saved"}
+              {busy ? "Draft: saving…" : dirty ? "Draft: unsaved changes" : !draftStarted ? "Draft: not started" : "Draft: saved"}
             </span>
           </div>
         </div>
@@ -109,6 +144,7 @@ export function PromptEditor({ spaceId, prompt, onReverted }: { spaceId: string;
           Commit
         </Button>
       </div>
+      <LeaveGuard dirty={dirty} />
       <FormError error={saveDraft.error} />
       <div className="loop-editor-split">
         <div className="loop-editor-left">
@@ -124,9 +160,14 @@ export function PromptEditor({ spaceId, prompt, onReverted }: { spaceId: string;
           promptId={prompt.id}
           latestVersion={latest}
           unsaved={dirty ? detail : undefined}
+          onDraftSaved={() => {
+            setSavedJson(json);
+            setDraftStarted(true);
+          }}
           onClose={() => setCommitting(false)}
           onCommitted={(version) => {
             setSavedJson(json);
+            setDraftStarted(true);
             setCommitting(false);
             Toast.success(`Committed version ${version}`);
           }}
