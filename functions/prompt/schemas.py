@@ -30,7 +30,9 @@ class Request(BaseModel):
 # --- entities as the console sees them ----------------------------------------------------------------
 
 
-class PromptBasic(BaseModel):
+class PromptBasicFields(BaseModel):
+    """What the console's PromptBasic and the OpenAPI's share."""
+
     display_name: str
     description: str
     latest_version: str
@@ -39,6 +41,9 @@ class PromptBasic(BaseModel):
     created_at: Int64
     updated_at: Int64
     latest_committed_at: Int64
+
+
+class PromptBasic(PromptBasicFields):
     prompt_type: PromptType
     security_level: SecurityLevel
 
@@ -341,18 +346,10 @@ class ListPromptBasicRequest(Request):
     creator: str | None = Field(default=None, max_length=40)
 
 
-class OpenAPIPromptBasic(BaseModel):
+class OpenAPIPromptBasic(PromptBasicFields):
     id: Int64
     workspace_id: Int64
     prompt_key: str
-    display_name: str
-    description: str
-    latest_version: str
-    created_by: str
-    updated_by: str
-    created_at: Int64
-    updated_at: Int64
-    latest_committed_at: Int64
 
 
 class ListPromptBasicData(BaseModel):

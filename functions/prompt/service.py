@@ -408,18 +408,7 @@ def list_prompt_basics(scope: WorkspaceScope, request: schemas.ListPromptBasicRe
             id=prompt.id,
             workspace_id=prompt.workspace_id,
             prompt_key=prompt.prompt_key,
-            **prompt.prompt_basic.model_dump(
-                include={
-                    "display_name",
-                    "description",
-                    "latest_version",
-                    "created_by",
-                    "updated_by",
-                    "created_at",
-                    "updated_at",
-                    "latest_committed_at",
-                }
-            ),
+            **prompt.prompt_basic.model_dump(include=set(schemas.PromptBasicFields.model_fields)),
         )
         for prompt in listed.prompts
     ]
