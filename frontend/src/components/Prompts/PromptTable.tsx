@@ -1,5 +1,5 @@
 import { IconCopy, IconDelete, IconPlus, IconSearch } from "@douyinfe/semi-icons";
-import { Button, Checkbox, Empty, Input, Modal, Table, Tag, Toast } from "@douyinfe/semi-ui";
+import { Button, Checkbox, Empty, Input, Table, Tag, Toast } from "@douyinfe/semi-ui";
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useDeletePrompt, usePromptList, type Prompt } from "../../api/prompts";
@@ -9,6 +9,7 @@ import { formatServerTime } from "../../lib/time";
 import { LabelledTable } from "../common/LabelledTable";
 import { PageHeader } from "../common/PageHeader";
 import { ErrorState, Loading } from "../common/QueryState";
+import { ConfirmDeleteModal } from "../common/ConfirmDeleteModal";
 import { useConfirmedDelete } from "../common/useConfirmedDelete";
 import { ClonePromptModal, CreatePromptModal } from "./PromptFormModals";
 
@@ -152,23 +153,10 @@ export function PromptTable() {
           }}
         />
       )}
-      <Modal
-        title="Delete prompt?"
-        visible={pendingDelete !== null}
-        onCancel={deletion.cancel}
-        closeOnEsc
-        footer={
-          <>
-            <Button onClick={deletion.cancel}>Cancel</Button>
-            <Button type="danger" theme="solid" loading={deletion.busy} disabled={deletion.busy} onClick={deletion.confirm}>
-              Delete
-            </Button>
-          </>
-        }
-      >
+      <ConfirmDeleteModal title="Delete prompt?" deletion={deletion}>
         <strong>{pendingDelete?.prompt_basic.display_name}</strong> ({pendingDelete?.prompt_key}), its drafts and all its versions will be deleted. Apps fetching
         it will stop getting it. This cannot be undone.
-      </Modal>
+      </ConfirmDeleteModal>
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { IconDelete, IconPlus } from "@douyinfe/semi-icons";
-import { Button, Empty, Modal, Table } from "@douyinfe/semi-ui";
+import { Button, Empty, Table } from "@douyinfe/semi-ui";
 import { useState } from "react";
 import type { PersonalAccessToken } from "../../api/client";
 import { useDeleteToken, useTokens } from "../../api/tokens";
 import { formatServerTime } from "../../lib/time";
 import { LabelledTable } from "../common/LabelledTable";
 import { ErrorState, Loading } from "../common/QueryState";
+import { ConfirmDeleteModal } from "../common/ConfirmDeleteModal";
 import { useConfirmedDelete } from "../common/useConfirmedDelete";
 import { CreateTokenFlow } from "./CreateTokenFlow";
 
@@ -64,22 +65,9 @@ export function TokenTable() {
         </LabelledTable>
       )}
       <CreateTokenFlow visible={creating} onClose={() => setCreating(false)} />
-      <Modal
-        title="Delete token?"
-        visible={pendingDelete !== null}
-        onCancel={deletion.cancel}
-        closeOnEsc
-        footer={
-          <>
-            <Button onClick={deletion.cancel}>Cancel</Button>
-            <Button type="danger" theme="solid" loading={deletion.busy} disabled={deletion.busy} onClick={deletion.confirm}>
-              Delete
-            </Button>
-          </>
-        }
-      >
+      <ConfirmDeleteModal title="Delete token?" deletion={deletion}>
         Anything using <strong>{pendingDelete?.name}</strong> will stop working immediately. This cannot be undone.
-      </Modal>
+      </ConfirmDeleteModal>
     </section>
   );
 }
