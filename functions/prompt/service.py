@@ -182,7 +182,8 @@ def get_prompt(
     return schemas.GetPromptResponse(prompt=_view(prompt, draft=draft, commit=commit))
 
 
-def list_prompts(scope: WorkspaceScope, request: schemas.ListPromptRequest) -> schemas.ListPromptResponse:
+def _matching(scope: WorkspaceScope, request: schemas.ListPromptRequest) -> list[PromptItem]:
+    """The workspace's prompts that pass the request's filters, in its order (paging is the caller's)."""
     prompts = repository.list_in_workspace(scope.workspace_id)
     if request.key_word:
         word = request.key_word.lower()
@@ -193,6 +194,11 @@ def list_prompts(scope: WorkspaceScope, request: schemas.ListPromptRequest) -> s
         prompts = [p for p in prompts if p.latest_version]
     order = "latest_committed_at" if request.order_by == "committed_at" else "created_at"
     prompts.sort(key=lambda p: (getattr(p, order), p.prompt_id), reverse=not request.asc)
+    return prompts
+
+
+def list_prompts(scope: WorkspaceScope, request: schemas.ListPromptRequest) -> schemas.ListPromptResponse:
+    prompts = _matching(scope, request)
     start = (request.page_num - 1) * request.page_size
     page = prompts[start : start + request.page_size]
     creators = {int(p.created_by) for p in page if p.created_by.isdigit()}
@@ -393,26 +399,24 @@ def batch_get_labels(scope: WorkspaceScope, request: schemas.BatchGetLabelReques
 
 
 def list_prompt_basics(scope: WorkspaceScope, request: schemas.ListPromptBasicRequest) -> schemas.ListPromptBasicData:
-    listed = list_prompts(
-        scope,
-        schemas.ListPromptRequest(
-            workspace_id=scope.workspace_id,
-            key_word=request.key_word,
-            created_bys=[request.creator] if request.creator else None,
-            page_num=request.page_number,
-            page_size=min(request.page_size, 100),
-        ),
+    """The OpenAPI list pages up to 200 at a time (the console's up to 100), over the same filters."""
+    filters = schemas.ListPromptRequest(
+        workspace_id=scope.workspace_id,
+        key_word=request.key_word,
+        created_bys=[request.creator] if request.creator else None,
     )
+    prompts = _matching(scope, filters)
+    start = (request.page_number - 1) * request.page_size
     basics = [
         schemas.OpenAPIPromptBasic(
-            id=prompt.id,
+            id=prompt.prompt_id,
             workspace_id=prompt.workspace_id,
             prompt_key=prompt.prompt_key,
-            **prompt.prompt_basic.model_dump(include=set(schemas.PromptBasicFields.model_fields)),
+            **_basic(prompt).model_dump(include=set(schemas.PromptBasicFields.model_fields)),
         )
-        for prompt in listed.prompts
+        for prompt in prompts[start : start + request.page_size]
     ]
-    return schemas.ListPromptBasicData(prompts=basics, total=listed.total)
+    return schemas.ListPromptBasicData(prompts=basics, total=len(prompts))
 
 
 # --- the SDK -------------------------------------------------------------------------------------------

@@ -299,3 +299,26 @@ def test_a_prompt_over_the_size_limit_is_refused_and_nothing_is_saved(account: A
     assert too_big.status_code == 413 and "the limit is 300000 bytes" in too_big.json()["msg"]
     assert one_message_too_long.status_code == 400 and "content" in one_message_too_long.json()["msg"]
     assert draft["prompt_draft"]["detail"]["prompt_template"]["messages"][0]["content"] == "small"
+
+
+def test_the_openapi_list_pages_by_its_own_page_size_up_to_200(stack: RunningStack, account: Account) -> None:
+    import httpx
+
+    # Given 3 prompts, listed by a script with a PAT, 2 per page
+    api = httpx.Client(
+        base_url=stack.base_url, headers={"Authorization": f"Bearer {create_token(account)}"}, timeout=10
+    )
+    tag = secrets.token_hex(3)
+    for index in range(3):
+        create_prompt(account, f"page{index}.{tag}", detail("x"))
+
+    def page(number: int, size: int) -> list[str]:
+        body = {"workspace_id": account.workspace_id, "key_word": tag, "page_number": number, "page_size": size}
+        response = api.post("/v1/loop/prompts/list", json=body)
+        assert response.status_code == 200, response.text
+        return [prompt["prompt_key"] for prompt in response.json()["data"]["prompts"]]
+
+    # Then pages follow the requested size, and a size over the console's 100 is accepted
+    first, second = page(1, 2), page(2, 2)
+    assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
+    assert len(page(1, 150)) == 3
