@@ -3,6 +3,7 @@
 Run as `python localstack/serve.py` from the repository root.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
     from gateway import Console, Gateway, RequestGate, build_routes
     from provision import provision
     from snapshot import restore_snapshot, take_snapshot
-    from workers import run_reconcilers, start_workers
+    from workers import run_reconcilers, start_schedules, start_workers
 
     stop = threading.Event()
     gate = RequestGate()
@@ -61,7 +62,10 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
             print(f"loop: restored {items} items and {objects} objects from {config.data_dir}", flush=True)
         restored = True
         run_reconcilers()
-        start_workers(queue_urls, stop)
+        # LOOP_WORKERS=off leaves the queues to `python localstack/workers.py` in another process.
+        if os.environ.get("LOOP_WORKERS", "on") != "off":
+            start_workers(queue_urls, stop)
+            start_schedules(stop, float(os.environ.get("LOOP_SCHEDULE_SCALE", "1")))
         if moto is not None:
 
             def take() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.aws import sqs_client
-from shared.routes import FUNCTIONS, Worker
+from shared.routes import FUNCTIONS, Schedule, Worker
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -65,16 +65,26 @@ class QueuePoller(threading.Thread):
         attributes = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
         self.queue_arn = attributes["Attributes"]["QueueArn"]
 
-    def poll_once(self) -> int:
-        messages = self.sqs.receive_message(
+    def _receive(self, count: int, wait_s: int) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = self.sqs.receive_message(
             QueueUrl=self.queue_url,
-            MaxNumberOfMessages=self.worker.batch_size,
-            WaitTimeSeconds=1,
+            MaxNumberOfMessages=min(10, count),
+            WaitTimeSeconds=wait_s,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
+        return messages
+
+    def poll_once(self) -> int:
+        messages = self._receive(self.worker.batch_size, 1)
         if not messages:
             return 0
+        # SQS returns at most 10 per call; Lambda's batching window gathers more, and so does this.
+        while len(messages) < self.worker.batch_size:
+            more = self._receive(self.worker.batch_size - len(messages), 0)
+            if not more:
+                break
+            messages += more
         try:
             event = sqs_event(messages, self.queue_arn, self.region)
             result = self.handler(event, LambdaContext(f"worker-{self.worker.queue}"))
@@ -110,7 +120,68 @@ def start_workers(queue_urls: dict[str, str], stop: threading.Event) -> list[Que
     return pollers
 
 
+class ScheduleRunner(threading.Thread):
+    """Runs one scheduled job every `every_minutes` (scaled by LOOP_SCHEDULE_SCALE for tests)."""
+
+    def __init__(self, schedule: Schedule, handler: Handler, stop: threading.Event, scale: float) -> None:
+        super().__init__(name=f"schedule-{schedule.name}", daemon=True)
+        self.schedule, self.handler, self.stop_event = schedule, handler, stop
+        self.interval_s = schedule.every_minutes * 60 * scale
+
+    def run(self) -> None:
+        while not self.stop_event.wait(self.interval_s):
+            try:
+                self.handler({}, LambdaContext(f"schedule-{self.schedule.name}"))
+            except Exception:  # noqa: BLE001 - as in AWS, the next run tries again
+                traceback.print_exc()
+
+
+def schedules() -> dict[str, Schedule]:
+    return {schedule.name: schedule for function in FUNCTIONS for schedule in function.schedules}
+
+
+def start_schedules(stop: threading.Event, scale: float = 1.0) -> list[ScheduleRunner]:
+    runners = [
+        ScheduleRunner(schedule, load_handler(schedule.handler), stop, scale) for schedule in schedules().values()
+    ]
+    for runner in runners:
+        runner.start()
+    return runners
+
+
+def run_job(name: str) -> Any:
+    schedule = schedules()[name]
+    return load_handler(schedule.handler)({}, LambdaContext(f"schedule-{name}"))
+
+
 def run_reconcilers() -> None:
     for function in FUNCTIONS:
         for reconciler in function.reconcilers:
             load_handler(reconciler.callable)()
+
+
+def main() -> None:
+    """`PYTHONPATH=. python localstack/workers.py [job]`: the workers and schedules without the API, against
+    the AWS the environment names; or, given a job name, that job once. Tests use it to kill a worker."""
+    import os
+    import signal
+    import sys
+
+    from provision import create_queues
+
+    if len(sys.argv) > 1:
+        print(run_job(sys.argv[1]), flush=True)
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    start_workers(create_queues(), stop)
+    start_schedules(stop, float(os.environ.get("LOOP_SCHEDULE_SCALE", "1")))
+    print("loop: workers running", flush=True)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        stop.set()
+
+
+if __name__ == "__main__":
+    main()

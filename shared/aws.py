@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from shared.settings import LoopSettings, get_settings
 
 if TYPE_CHECKING:
+    from mypy_boto3_athena import AthenaClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -50,4 +51,9 @@ def sqs_client() -> "SQSClient":
 
 def secrets_client() -> "SecretsManagerClient":
     client: SecretsManagerClient = _client("secretsmanager")
+    return client
+
+
+def athena_client() -> "AthenaClient":
+    client: AthenaClient = _client("athena")
     return client

@@ -7,6 +7,7 @@ from pynamodb.models import Model
 from shared.foundation.models import FOUNDATION_TABLES
 from shared.llm.quota import LLM_TABLES
 from shared.prompt.models import PROMPT_TABLES
+from shared.traces.models import TRACE_TABLES
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class QueueSpec:
     name: str  # kebab-case; the physical name is "<prefix>-<name>", the DLQ "<prefix>-<name>-dlq"
     visibility_timeout_s: int = 180  # at least 6x the worker's timeout
     max_receive_count: int = 3
+    # Senders put a payload too big for SQS into this bucket under "raw/" and send its key.
+    offload_bucket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,12 @@ class BucketSpec:
     env_var: str  # how functions learn the physical name (CloudFormation names buckets in AWS)
 
 
-TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES, *PROMPT_TABLES)
-QUEUES: tuple[QueueSpec, ...] = ()
-BUCKETS: tuple[BucketSpec, ...] = (BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),)
+TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES, *PROMPT_TABLES, *TRACE_TABLES)
+QUEUES: tuple[QueueSpec, ...] = (QueueSpec(name="trace-ingest", offload_bucket="traces"),)
+BUCKETS: tuple[BucketSpec, ...] = (
+    BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),
+    BucketSpec(name="traces", env_var="LOOP_TRACES_BUCKET"),
+)
 
 
 def queue_name(prefix: str, queue: QueueSpec) -> str:

@@ -12,6 +12,18 @@ class Worker:
     queue: str  # logical queue name from shared.resources
     handler: str  # "functions.<module>.worker.lambda_handler"
     batch_size: int = 10
+    # Lambda waits up to this long to fill a batch (SQS allows batches over 10 only with a window).
+    batching_window_s: int = 0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job run every `every_minutes` (an EventBridge rule in AWS, a thread in the local stack)."""
+
+    name: str  # kebab-case, unique per module
+    handler: str  # "functions.<module>.jobs.<name>_handler"
+    every_minutes: int
+    timeout_s: int = 300
 
 
 @dataclass(frozen=True)
@@ -29,9 +41,14 @@ class FunctionSpec:
     timeout_s: int = 29
     workers: tuple[Worker, ...] = ()
     reconcilers: tuple[Reconciler, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    # Queues it sends to besides its own workers' (e.g. spans to trace-ingest).
+    sends_to: tuple[str, ...] = ()
     uses_bucket: bool = False
     # Carries the llm layer (litellm, ~170 MB) to call real model providers; the fake model needs none of it.
     uses_llm: bool = False
+    # Carries the traces layer (DuckDB and its httpfs extension) to write and read the Parquet trace store.
+    uses_duckdb: bool = False
     # CloudFront path patterns answered by a response-streaming Function URL of this module's app, since
     # API Gateway's HTTP API buffers a Lambda's whole response (SSE would arrive all at once).
     streaming_paths: tuple[str, ...] = ()
@@ -70,7 +87,40 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # A full vCPU: `import litellm` takes ~3.4 s on two slow cores, and Lambda's CPU scales with memory.
         memory_mb=1769,
         uses_llm=True,
+        sends_to=("trace-ingest",),
         streaming_paths=("/v1/loop/prompts/execute_streaming", "/api/prompt/v1/prompts/*/debug_streaming"),
+    ),
+    # Its own small function so that production traffic never waits on DuckDB's import or a busy query.
+    FunctionSpec(
+        module="trace_ingest",
+        route_keys=("POST /v1/loop/traces/ingest", "POST /v1/loop/opentelemetry/v1/traces"),
+        memory_mb=1024,
+        sends_to=("trace-ingest",),
+    ),
+    FunctionSpec(
+        module="observability",
+        route_keys=(
+            "ANY /api/observability/{proxy+}",
+            "POST /v1/loop/traces/search",
+            "POST /v1/loop/traces/list",
+            "POST /v1/loop/spans/search",
+            "ANY /v1/loop/annotations",
+        ),
+        memory_mb=2048,
+        uses_bucket=True,
+        uses_duckdb=True,
+        workers=(
+            Worker(
+                queue="trace-ingest",
+                handler="functions.observability.worker.lambda_handler",
+                batch_size=100,
+                batching_window_s=2,
+            ),
+        ),
+        schedules=(
+            Schedule("compact", "functions.observability.jobs.compact_handler", every_minutes=10),
+            Schedule("retention", "functions.observability.jobs.retention_handler", every_minutes=60),
+        ),
     ),
 )
 

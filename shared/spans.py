@@ -1,12 +1,11 @@
 """Spans the platform itself records (model calls, prompt runs, evaluations), in the SDK's upload shape.
 
-Everything goes through `write_spans`, so the observability module has one place to route them into the
-trace store. Until it does, the default sink writes each span to the function's log as JSON.
+Everything goes through `write_spans`, which queues them for the trace store exactly as ingest does, with
+their own call_type (PromptDebug, Evaluator, ...) that the console's platform filter selects on.
 """
 
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -14,7 +13,8 @@ from shared.observability import logger
 
 
 class UploadSpan(BaseModel):
-    """The 21 keys of `/v1/loop/traces/ingest` (reference/sdk-contract.md section 7.3)."""
+    """The 21 keys of `/v1/loop/traces/ingest` (reference/sdk-contract.md section 7.3), and upstream's
+    `call_type`, which only the platform's own spans may set."""
 
     started_at_micros: int
     log_id: str = ""
@@ -37,18 +37,25 @@ class UploadSpan(BaseModel):
     tags_long: dict[str, int] = Field(default_factory=dict)
     tags_double: dict[str, float] = Field(default_factory=dict)
     tags_bool: dict[str, bool] = Field(default_factory=dict)
+    call_type: str = "Custom"
 
 
 SpanSink = Callable[[list[UploadSpan]], None]
 
 
-def _log_sink(spans: list[UploadSpan]) -> None:
-    for span in spans:
-        record: dict[str, Any] = span.model_dump()
-        logger.info("span", extra={"span": record})
+def _store_sink(spans: list[UploadSpan]) -> None:
+    from shared.clock import now_ms
+    from shared.traces.ingest_queue import publish
+    from shared.traces.normalize import normalize_batch
+
+    batch = normalize_batch([span.model_dump() for span in spans], now_ms() * 1000, trusted=True)
+    for problem in batch.problems:
+        logger.warning("platform span rejected: %s", problem)
+    for workspace_id, rows in batch.rows.items():
+        publish(workspace_id, rows)
 
 
-_sink: SpanSink = _log_sink
+_sink: SpanSink = _store_sink
 
 
 def set_span_sink(sink: SpanSink) -> SpanSink:

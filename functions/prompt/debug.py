@@ -173,6 +173,7 @@ def _finish(
                 workspace_id=str(scope.workspace_id),
                 span_name="PromptDebug",
                 span_type="prompt",
+                call_type="PromptDebug",
                 status_code=-1 if error else 0,
                 input=request.model_dump_json(include={"messages", "variable_vals"}),
                 tags_string={"prompt_key": request.prompt.prompt_key or "", "debug_id": str(debug_id)}

@@ -16,6 +16,12 @@ from shared.llm.quota import admit
 from shared.llm.types import CallOptions, ChatChunk, ChatMessage, ChatResult, TokenUsage, Tool
 from shared.spans import UploadSpan, write_spans
 
+# The call_type of a model span, which the trace list's platform filter selects on (reference §5.4).
+CALL_TYPES = {
+    Scenario.PROMPT_DEBUG: "PromptDebug",
+    Scenario.EVAL_TARGET: "EvalTarget",
+    Scenario.EVALUATOR: "Evaluator",
+}
 DEFAULT_MAX_TOKENS = 1024  # counted against tpm when a call sets none and the model declares none
 
 
@@ -218,6 +224,7 @@ def _record(
         workspace_id=str(request.workspace_id),
         span_name="llm_call",
         span_type="model",
+        call_type=CALL_TYPES.get(request.scenario, "Custom"),
         status_code=-1 if error else 0,
         input=json.dumps(
             {

@@ -300,6 +300,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/observability/v1/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Manual Annotation */
+        post: operations["traces-create_manual_annotation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/annotations/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Annotations */
+        post: operations["traces-list_annotations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/annotations/{annotation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Manual Annotation */
+        put: operations["traces-update_manual_annotation"];
+        post?: never;
+        /** Delete Manual Annotation */
+        delete: operations["traces-delete_manual_annotation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/metrics/drill_down_values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get Drill Down Values */
+        post: operations["traces-get_drill_down_values"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/metrics/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get Metrics */
+        post: operations["traces-get_metrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/metrics/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Metric Names */
+        get: operations["traces-list_metric_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/spans/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Spans */
+        post: operations["traces-list_spans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/trace_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Trace Settings */
+        get: operations["traces-get_trace_settings"];
+        /** Update Trace Settings */
+        put: operations["traces-update_trace_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/traces/batch_get_advance_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Traces Advance Info */
+        post: operations["traces-batch_get_traces_advance_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/traces/meta_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Traces Meta Info */
+        get: operations["traces-get_traces_meta_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/traces/{trace_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Trace */
+        get: operations["traces-get_trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create View */
+        post: operations["traces-create_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/views/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Views */
+        post: operations["traces-list_views"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update View */
+        put: operations["traces-update_view"];
+        post?: never;
+        /** Delete View */
+        delete: operations["traces-delete_view"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/prompt/v1/labels": {
         parameters: {
             query?: never;
@@ -591,6 +832,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/loop/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Annotation Oapi */
+        post: operations["observability-openapi-create_annotation_oapi"];
+        /** Delete Annotation Oapi */
+        delete: operations["observability-openapi-delete_annotation_oapi"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/loop/files/upload": {
         parameters: {
             query?: never;
@@ -602,6 +861,23 @@ export interface paths {
         put?: never;
         /** Upload File */
         post: operations["files-upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/opentelemetry/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Otel Ingest Traces */
+        post: operations["trace-ingest-otel_ingest_traces"];
         delete?: never;
         options?: never;
         head?: never;
@@ -762,6 +1038,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/loop/spans/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Spans Oapi */
+        post: operations["observability-openapi-list_spans_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/traces/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingest Traces */
+        post: operations["trace-ingest-ingest_traces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/traces/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Traces Oapi */
+        post: operations["observability-openapi-list_traces_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/traces/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Search Trace Oapi */
+        post: operations["observability-openapi-search_trace_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -841,6 +1185,121 @@ export interface components {
              */
             role: 1 | 2 | 3;
         };
+        /** Annotation */
+        Annotation: {
+            base_info?: components["schemas"]["BaseInfo"] | null;
+            /**
+             * Id
+             * @default
+             */
+            id: string;
+            /**
+             * Key
+             * @default
+             */
+            key: string;
+            manual_feedback?: components["schemas"]["ManualFeedback-Output"] | null;
+            /**
+             * Reasoning
+             * @default
+             */
+            reasoning: string;
+            /**
+             * Span Id
+             * @default
+             */
+            span_id: string;
+            /**
+             * Start Time
+             * @default 0
+             */
+            start_time: string;
+            /**
+             * Status
+             * @default normal
+             */
+            status: string;
+            /**
+             * Trace Id
+             * @default
+             */
+            trace_id: string;
+            /**
+             * Type
+             * @default manual_feedback
+             * @enum {string}
+             */
+            type: "auto_evaluate" | "manual_evaluation_set" | "manual_feedback" | "coze_feedback" | "openapi_feedback";
+            /**
+             * Value
+             * @default
+             */
+            value: string;
+            /**
+             * Value Type
+             * @default string
+             * @enum {string}
+             */
+            value_type: "string" | "category" | "number" | "long" | "double" | "bool";
+            /**
+             * Workspace Id
+             * @default
+             */
+            workspace_id: string;
+        };
+        /** AnnotationInput */
+        AnnotationInput: {
+            /** Key */
+            key: string;
+            manual_feedback?: components["schemas"]["ManualFeedback-Input"] | null;
+            /**
+             * Reasoning
+             * @default
+             */
+            reasoning: string;
+            /** Span Id */
+            span_id: string;
+            /**
+             * Start Time
+             * @default 0
+             */
+            start_time: string | number;
+            /** Trace Id */
+            trace_id: string;
+            /**
+             * Value
+             * @default
+             */
+            value: string;
+            /**
+             * Value Type
+             * @default string
+             * @enum {string}
+             */
+            value_type: "string" | "category" | "number" | "long" | "double" | "bool";
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** AttrTos */
+        AttrTos: {
+            /** Input Data Url */
+            input_data_url?: string | null;
+            /** Multimodal Data */
+            multimodal_data?: {
+                [key: string]: string;
+            } | null;
+            /** Output Data Url */
+            output_data_url?: string | null;
+        };
+        /** BaseInfo */
+        BaseInfo: {
+            /** Created At */
+            created_at?: string | null;
+            created_by?: components["schemas"]["UserInfo"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            updated_by?: components["schemas"]["UserInfo"] | null;
+        };
         /** BatchGetLabelRequest */
         BatchGetLabelRequest: {
             /** Label Keys */
@@ -862,6 +1321,30 @@ export interface components {
              * @default
              */
             msg: string;
+        };
+        /** BatchGetTracesAdvanceInfoRequest */
+        BatchGetTracesAdvanceInfoRequest: {
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Traces */
+            traces: components["schemas"]["TraceQueryParams"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetTracesAdvanceInfoResponse */
+        BatchGetTracesAdvanceInfoResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Traces Advance Info */
+            traces_advance_info: components["schemas"]["TraceAdvanceInfo"][];
         };
         /** ClonePromptRequest */
         ClonePromptRequest: {
@@ -929,6 +1412,13 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** Compare */
+        Compare: {
+            /** Compare Type */
+            compare_type?: ("yoy" | "mom") | null;
+            /** Shift Seconds */
+            shift_seconds?: string | number | null;
+        };
         /** ContentPart */
         ContentPart: {
             /** Base64 Data */
@@ -943,6 +1433,27 @@ export interface components {
              */
             type: "text" | "image_url" | "video_url" | "multi_part_variable" | "base64_data";
             video_url?: components["schemas"]["ImageURL"] | null;
+        };
+        /** CreateAnnotationRequest */
+        CreateAnnotationRequest: {
+            annotation: components["schemas"]["AnnotationInput"];
+            /** Platform Type */
+            platform_type?: string | null;
+        };
+        /** CreateAnnotationResponse */
+        CreateAnnotationResponse: {
+            /** Annotation Id */
+            annotation_id: string;
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
         };
         /** CreateLabelRequest */
         CreateLabelRequest: {
@@ -1062,6 +1573,41 @@ export interface components {
              */
             token: string;
         };
+        /** CreateViewRequest */
+        CreateViewRequest: {
+            /** Filters */
+            filters: string;
+            /**
+             * Platform Type
+             * @default cozeloop
+             */
+            platform_type: string;
+            /**
+             * Span List Type
+             * @default root_span
+             * @enum {string}
+             */
+            span_list_type: "root_span" | "all_span" | "llm_span";
+            /** View Name */
+            view_name: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateViewResponse */
+        CreateViewResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Id */
+            id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** DebugContext */
         DebugContext: {
             /** Debug Config */
@@ -1161,6 +1707,13 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /** DrillDownValue */
+        DrillDownValue: {
+            /** Display Name */
+            display_name?: string | null;
+            /** Value */
+            value: string;
+        };
         /**
          * Envelope
          * @description Console responses: upstream adds `code` and `msg` beside the response's own fields.
@@ -1212,6 +1765,55 @@ export interface components {
             /** Workspace Id */
             workspace_id: string | number;
         };
+        /** FieldMeta */
+        FieldMeta: {
+            field_options?: components["schemas"]["FieldOptions"] | null;
+            /** Filter Types */
+            filter_types: string[];
+            /** Support Customizable Option */
+            support_customizable_option?: boolean | null;
+            /**
+             * Value Type
+             * @enum {string}
+             */
+            value_type: "string" | "long" | "double" | "bool";
+        };
+        /** FieldOptions */
+        FieldOptions: {
+            /** F64 List */
+            f64_list?: number[] | null;
+            /** I64 List */
+            i64_list?: string[] | null;
+            /** String List */
+            string_list?: string[] | null;
+        };
+        /** FilterField */
+        FilterField: {
+            /** Extra Info */
+            extra_info?: {
+                [key: string]: string;
+            } | null;
+            /** Field Name */
+            field_name?: string | null;
+            /** Field Type */
+            field_type?: ("string" | "long" | "double" | "bool") | null;
+            /** Is Custom */
+            is_custom?: boolean | null;
+            /** Query And Or */
+            query_and_or?: ("and" | "or") | null;
+            /** Query Type */
+            query_type?: ("match" | "not_match" | "eq" | "not_eq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "exist" | "not_exist") | null;
+            sub_filter?: components["schemas"]["FilterFields"] | null;
+            /** Values */
+            values?: string[] | null;
+        };
+        /** FilterFields */
+        FilterFields: {
+            /** Filter Fields */
+            filter_fields?: components["schemas"]["FilterField"][];
+            /** Query And Or */
+            query_and_or?: ("and" | "or") | null;
+        };
         /** Function */
         Function: {
             /**
@@ -1242,6 +1844,80 @@ export interface components {
              */
             code: number;
             debug_context?: components["schemas"]["DebugContext"] | null;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetDrillDownValuesRequest */
+        GetDrillDownValuesRequest: {
+            /**
+             * Drill Down Value Type
+             * @enum {string}
+             */
+            drill_down_value_type: "model_name" | "tool_name";
+            /** End Time */
+            end_time: string | number;
+            filters?: components["schemas"]["FilterFields"] | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** GetDrillDownValuesResponse */
+        GetDrillDownValuesResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Drill Down Values */
+            drill_down_values: components["schemas"]["DrillDownValue"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetMetricsRequest */
+        GetMetricsRequest: {
+            compare?: components["schemas"]["Compare"] | null;
+            /** Drill Down Fields */
+            drill_down_fields?: {
+                [key: string]: string | null;
+            }[] | null;
+            /** End Time */
+            end_time: string | number;
+            filters?: components["schemas"]["FilterFields"] | null;
+            /** Granularity */
+            granularity?: ("1min" | "1hour" | "1day" | "1week") | null;
+            /** Metric Names */
+            metric_names: string[];
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** GetMetricsResponse */
+        GetMetricsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Compared Metrics */
+            compared_metrics?: {
+                [key: string]: components["schemas"]["Metric"];
+            } | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: components["schemas"]["Metric"];
+            };
             /**
              * Msg
              * @default
@@ -1296,6 +1972,56 @@ export interface components {
             msg: string;
             prompt: components["schemas"]["Prompt"];
         };
+        /** GetTraceResponse */
+        GetTraceResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /**
+             * Next Page Token
+             * @default
+             */
+            next_page_token: string;
+            /** Spans */
+            spans: components["schemas"]["OutputSpan"][];
+            traces_advance_info?: components["schemas"]["TraceAdvanceInfo"] | null;
+        };
+        /** GetTracesMetaInfoResponse */
+        GetTracesMetaInfoResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Field Metas */
+            field_metas: {
+                [key: string]: components["schemas"]["FieldMeta"];
+            };
+            /** Key Span Type */
+            key_span_type?: string[];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /**
+             * Trace Default Range
+             * @default
+             */
+            trace_default_range: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1312,6 +2038,39 @@ export interface components {
         Label: {
             /** Key */
             key: string;
+        };
+        /** ListAnnotationsRequest */
+        ListAnnotationsRequest: {
+            /** Desc By Updated At */
+            desc_by_updated_at?: boolean | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span Id */
+            span_id: string;
+            /**
+             * Start Time
+             * @default 0
+             */
+            start_time: string | number;
+            /** Trace Id */
+            trace_id: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListAnnotationsResponse */
+        ListAnnotationsResponse: {
+            /** Annotations */
+            annotations: components["schemas"]["Annotation"][];
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
         };
         /** ListCommitOApiRequest */
         ListCommitOApiRequest: {
@@ -1612,6 +2371,65 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** ListSpansOApiRequest */
+        ListSpansOApiRequest: {
+            /** End Time */
+            end_time: string | number;
+            filters?: components["schemas"]["FilterFields"] | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["OrderBy"][] | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span List Type */
+            span_list_type?: ("root_span" | "all_span" | "llm_span") | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListSpansRequest */
+        ListSpansRequest: {
+            /** End Time */
+            end_time: string | number;
+            filters?: components["schemas"]["FilterFields"] | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["OrderBy"][] | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span List Type */
+            span_list_type?: ("root_span" | "all_span" | "llm_span") | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListSpansResponse */
+        ListSpansResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Spans */
+            spans: components["schemas"]["OutputSpan"][];
+        };
         /** ListTokensRequest */
         ListTokensRequest: {
             /**
@@ -1642,6 +2460,41 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** ListTracesOApiRequest */
+        ListTracesOApiRequest: {
+            /** End Time */
+            end_time: string | number;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Trace Ids */
+            trace_ids: string[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListViewsRequest */
+        ListViewsRequest: {
+            /** View Name */
+            view_name?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListViewsResponse */
+        ListViewsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Views */
+            views: components["schemas"]["View"][];
+        };
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -1658,6 +2511,40 @@ export interface components {
             queries: components["schemas"]["PromptQuery"][];
             /** Workspace Id */
             workspace_id: string | number;
+        };
+        /** ManualFeedback */
+        "ManualFeedback-Input": {
+            /**
+             * Tag Key Id
+             * @default 0
+             */
+            tag_key_id: string | number;
+            /**
+             * Tag Key Name
+             * @default
+             */
+            tag_key_name: string;
+            /** Tag Value */
+            tag_value?: string | null;
+            /** Tag Value Id */
+            tag_value_id?: string | number | null;
+        };
+        /** ManualFeedback */
+        "ManualFeedback-Output": {
+            /**
+             * Tag Key Id
+             * @default 0
+             */
+            tag_key_id: string;
+            /**
+             * Tag Key Name
+             * @default
+             */
+            tag_key_name: string;
+            /** Tag Value */
+            tag_value?: string | null;
+            /** Tag Value Id */
+            tag_value_id?: string | null;
         };
         /** MediaConfig */
         MediaConfig: {
@@ -1709,6 +2596,41 @@ export interface components {
             tool_call_id?: string | null;
             /** Tool Calls */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** Metric */
+        Metric: {
+            /** Pie */
+            pie?: {
+                [key: string]: string;
+            } | null;
+            /** Summary */
+            summary?: string | null;
+            /** Time Series */
+            time_series?: {
+                [key: string]: components["schemas"]["MetricPoint"][];
+            } | null;
+        };
+        /** MetricNamesResponse */
+        MetricNamesResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Metric Names */
+            metric_names: string[];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** MetricPoint */
+        MetricPoint: {
+            /** Timestamp */
+            timestamp: string;
+            /** Value */
+            value: string;
         };
         /** MockTool */
         MockTool: {
@@ -1814,6 +2736,30 @@ export interface components {
             /** Workspace Id */
             workspace_id: string;
         };
+        /** OpenAPICreateAnnotationRequest */
+        OpenAPICreateAnnotationRequest: {
+            /** Annotation Key */
+            annotation_key: string;
+            /** Annotation Value */
+            annotation_value: string;
+            /**
+             * Annotation Value Type
+             * @default string
+             * @enum {string}
+             */
+            annotation_value_type: "string" | "category" | "number" | "long" | "double" | "bool";
+            /**
+             * Reasoning
+             * @default
+             */
+            reasoning: string;
+            /** Span Id */
+            span_id: string;
+            /** Trace Id */
+            trace_id: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
         /** OpenAPIPromptBasic */
         OpenAPIPromptBasic: {
             /** Created At */
@@ -1867,6 +2813,48 @@ export interface components {
              */
             msg: string;
         };
+        /** OpenAPIResponse[SpanPage] */
+        OpenAPIResponse_SpanPage_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["SpanPage"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[TraceData] */
+        OpenAPIResponse_TraceData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["TraceData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[TracesAdvanceInfoData] */
+        OpenAPIResponse_TracesAdvanceInfoData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["TracesAdvanceInfoData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** OpenAPIResponse[UploadedFile] */
         OpenAPIResponse_UploadedFile_: {
             /**
@@ -1897,6 +2885,102 @@ export interface components {
              * @default
              */
             msg: string;
+        };
+        /** OrderBy */
+        OrderBy: {
+            /** Field */
+            field?: string | null;
+            /** Is Asc */
+            is_asc?: boolean | null;
+        };
+        /** OutputSpan */
+        OutputSpan: {
+            /** Annotations */
+            annotations?: components["schemas"]["Annotation"][];
+            attr_tos?: components["schemas"]["AttrTos"] | null;
+            /**
+             * Call Type
+             * @default
+             */
+            call_type: string;
+            /** Custom Tags */
+            custom_tags?: {
+                [key: string]: string;
+            };
+            /** Duration */
+            duration: string;
+            /** Input */
+            input: string;
+            /**
+             * Logic Delete Date
+             * @default 0
+             */
+            logic_delete_date: string;
+            /**
+             * Logid
+             * @default
+             */
+            logid: string;
+            /** Output */
+            output: string;
+            /** Parent Id */
+            parent_id: string;
+            /**
+             * Service Name
+             * @default
+             */
+            service_name: string;
+            /** Span Id */
+            span_id: string;
+            /** Span Name */
+            span_name: string;
+            /** Span Type */
+            span_type: string;
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "success" | "error" | "broken";
+            /** Status Code */
+            status_code: number;
+            /** System Tags */
+            system_tags?: {
+                [key: string]: string;
+            };
+            /** System Tags Double */
+            system_tags_double?: {
+                [key: string]: number;
+            };
+            /** System Tags Long */
+            system_tags_long?: {
+                [key: string]: string;
+            };
+            /** System Tags String */
+            system_tags_string?: {
+                [key: string]: string;
+            };
+            /** Tags Bool */
+            tags_bool?: {
+                [key: string]: boolean;
+            };
+            /** Tags Double */
+            tags_double?: {
+                [key: string]: number;
+            };
+            /** Tags Long */
+            tags_long?: {
+                [key: string]: string;
+            };
+            /** Tags String */
+            tags_string?: {
+                [key: string]: string;
+            };
+            /** Trace Id */
+            trace_id: string;
+            /** Type */
+            type: string;
         };
         /** ParamConfig */
         ParamConfig: {
@@ -2208,6 +3292,33 @@ export interface components {
             /** Unavailable */
             unavailable: boolean;
         };
+        /** SearchTraceOApiRequest */
+        SearchTraceOApiRequest: {
+            /** End Time */
+            end_time: string | number;
+            filters?: components["schemas"]["FilterFields"] | null;
+            /**
+             * Limit
+             * @default 1000
+             */
+            limit: number;
+            /** Logid */
+            logid?: string | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span Ids */
+            span_ids?: string[] | null;
+            /** Start Time */
+            start_time: string | number;
+            /** Trace Id */
+            trace_id?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
         /** SignUploadFilesRequest */
         SignUploadFilesRequest: {
             /**
@@ -2314,6 +3425,15 @@ export interface components {
             msg: string;
             space: components["schemas"]["Space"];
         };
+        /** SpanPage */
+        SpanPage: {
+            /** Has More */
+            has_more: boolean;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Spans */
+            spans: components["schemas"]["OutputSpan"][];
+        };
         /** ThinkingConfig */
         ThinkingConfig: {
             /** Budget Tokens */
@@ -2322,6 +3442,13 @@ export interface components {
             reasoning_effort?: ("minimal" | "low" | "medium" | "high") | null;
             /** Thinking Option */
             thinking_option?: ("disabled" | "enabled" | "auto") | null;
+        };
+        /** TokenCost */
+        TokenCost: {
+            /** Input */
+            input: string;
+            /** Output */
+            output: string;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -2398,6 +3525,65 @@ export interface components {
              */
             type: "function";
         };
+        /** TraceAdvanceInfo */
+        TraceAdvanceInfo: {
+            tokens: components["schemas"]["TokenCost"];
+            /** Trace Id */
+            trace_id: string;
+        };
+        /** TraceData */
+        TraceData: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /**
+             * Next Page Token
+             * @default
+             */
+            next_page_token: string;
+            /** Spans */
+            spans: components["schemas"]["OutputSpan"][];
+            traces_advance_info?: components["schemas"]["TraceAdvanceInfo"] | null;
+        };
+        /** TraceQueryParams */
+        TraceQueryParams: {
+            /** End Time */
+            end_time: string | number;
+            /** Start Time */
+            start_time: string | number;
+            /** Trace Id */
+            trace_id: string;
+        };
+        /** TraceSettingsResponse */
+        TraceSettingsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Ttl Choices */
+            ttl_choices: number[];
+            /** Ttl Days */
+            ttl_days: number;
+        };
+        /** TracesAdvanceInfoData */
+        TracesAdvanceInfoData: {
+            /** Traces */
+            traces: components["schemas"]["TraceAdvanceInfo"][];
+        };
+        /** UpdateAnnotationRequest */
+        UpdateAnnotationRequest: {
+            annotation: components["schemas"]["AnnotationInput"];
+            /** Platform Type */
+            platform_type?: string | null;
+        };
         /** UpdateCommitLabelsRequest */
         UpdateCommitLabelsRequest: {
             /** Label Keys */
@@ -2445,6 +3631,26 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** UpdateTraceSettingsRequest */
+        UpdateTraceSettingsRequest: {
+            /** Ttl Days */
+            ttl_days: number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateViewRequest */
+        UpdateViewRequest: {
+            /** Filters */
+            filters?: string | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span List Type */
+            span_list_type?: ("root_span" | "all_span" | "llm_span") | null;
+            /** View Name */
+            view_name?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
         /** UploadedFile */
         UploadedFile: {
             /** Bytes */
@@ -2454,6 +3660,29 @@ export interface components {
              * @description the stored key, <workspace_id>/<file name>
              */
             file_name: string;
+        };
+        /** UserInfo */
+        UserInfo: {
+            /**
+             * Avatar Url
+             * @default
+             */
+            avatar_url: string;
+            /**
+             * Email
+             * @default
+             */
+            email: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * User Id
+             * @default
+             */
+            user_id: string;
         };
         /** UserInfoDetail */
         UserInfoDetail: {
@@ -2533,6 +3762,23 @@ export interface components {
             placeholder_messages?: components["schemas"]["Message"][] | null;
             /** Value */
             value?: string | null;
+        };
+        /** View */
+        View: {
+            /** Filters */
+            filters: string;
+            /** Id */
+            id: string;
+            /** Is System */
+            is_system: boolean;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span List Type */
+            span_list_type?: string | null;
+            /** View Name */
+            view_name: string;
+            /** Workspace Id */
+            workspace_id?: string | null;
         };
     };
     responses: never;
@@ -4558,6 +5804,1632 @@ export interface operations {
             };
         };
     };
+    "traces-create_manual_annotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnnotationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateAnnotationResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-list_annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListAnnotationsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAnnotationsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-update_manual_annotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                annotation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAnnotationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-delete_manual_annotation": {
+        parameters: {
+            query: {
+                trace_id: string;
+            };
+            header?: never;
+            path: {
+                annotation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-get_drill_down_values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetDrillDownValuesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDrillDownValuesResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-get_metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetMetricsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMetricsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-list_metric_names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricNamesResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-list_spans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListSpansRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSpansResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-get_trace_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceSettingsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-update_trace_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTraceSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceSettingsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-batch_get_traces_advance_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetTracesAdvanceInfoRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetTracesAdvanceInfoResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-get_traces_meta_info": {
+        parameters: {
+            query?: {
+                span_list_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTracesMetaInfoResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-get_trace": {
+        parameters: {
+            query?: {
+                start_time?: string | number | null;
+                end_time?: string | number | null;
+                span_ids?: string[] | null;
+            };
+            header?: never;
+            path: {
+                trace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTraceResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-create_view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateViewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateViewResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-list_views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListViewsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListViewsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-update_view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateViewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-delete_view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "labels-create_label": {
         parameters: {
             query?: never;
@@ -6398,6 +9270,198 @@ export interface operations {
             };
         };
     };
+    "observability-openapi-create_annotation_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAPICreateAnnotationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "observability-openapi-delete_annotation_oapi": {
+        parameters: {
+            query: {
+                trace_id: string;
+                span_id: string;
+                annotation_key: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "files-upload_file": {
         parameters: {
             query?: never;
@@ -6423,6 +9487,101 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OpenAPIResponse_UploadedFile_"];
                 };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "trace-ingest-otel_ingest_traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-protobuf": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input; `msg` names the field */
             400: {
@@ -7386,6 +10545,473 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SaveDraftResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "observability-openapi-list_spans_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListSpansOApiRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_SpanPage_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "trace-ingest-ingest_traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    spans: {
+                        /**
+                         * Duration Micros
+                         * @default 0
+                         */
+                        duration_micros?: number;
+                        /**
+                         * Input
+                         * @default
+                         */
+                        input?: string;
+                        /**
+                         * Log Id
+                         * @default
+                         */
+                        log_id?: string;
+                        /**
+                         * Object Storage
+                         * @default
+                         */
+                        object_storage?: string;
+                        /**
+                         * Output
+                         * @default
+                         */
+                        output?: string;
+                        /**
+                         * Parent Id
+                         * @default 0
+                         */
+                        parent_id?: string;
+                        /**
+                         * Service Name
+                         * @default
+                         */
+                        service_name?: string;
+                        /** Span Id */
+                        span_id?: string;
+                        /** Span Name */
+                        span_name: string;
+                        /** Span Type */
+                        span_type: string;
+                        /** Started At Micros */
+                        started_at_micros: number;
+                        /**
+                         * Status Code
+                         * @default 0
+                         */
+                        status_code?: number;
+                        /** System Tags Double */
+                        system_tags_double?: {
+                            [key: string]: number;
+                        };
+                        /** System Tags Long */
+                        system_tags_long?: {
+                            [key: string]: number;
+                        };
+                        /** System Tags String */
+                        system_tags_string?: {
+                            [key: string]: string;
+                        };
+                        /** Tags Bool */
+                        tags_bool?: {
+                            [key: string]: boolean;
+                        };
+                        /** Tags Double */
+                        tags_double?: {
+                            [key: string]: number;
+                        };
+                        /** Tags Long */
+                        tags_long?: {
+                            [key: string]: number;
+                        };
+                        /** Tags String */
+                        tags_string?: {
+                            [key: string]: string;
+                        };
+                        /** Trace Id */
+                        trace_id?: string;
+                        /** Workspace Id */
+                        workspace_id: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "observability-openapi-list_traces_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListTracesOApiRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_TracesAdvanceInfoData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "observability-openapi-search_trace_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchTraceOApiRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_TraceData_"];
                 };
             };
             /** @description Invalid input; `msg` names the field */

@@ -1,0 +1,105 @@
+"""`/metrics/list`: runs the builder's metric plan and shapes summaries, pies and time series."""
+
+from typing import Any
+
+from functions.observability import schemas
+from functions.observability.window import window
+from shared.errors import InvalidInput
+from shared.traces.query import metrics as plans
+from shared.traces.query.builder import SpanScope, distinct_values_sql
+from shared.traces.query.engine import engine
+from shared.traces.query.sql import DuckDBDialect
+
+
+def metric_names() -> list[str]:
+    return sorted(plans.catalog(DuckDBDialect()))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "0"
+    if isinstance(value, float):
+        return f"{value:.6g}" if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def _drill_down(body: schemas.GetMetricsRequest) -> str | None:
+    if not body.drill_down_fields:
+        return None
+    name = body.drill_down_fields[0].get("field_name")
+    if not name:
+        raise InvalidInput("drill_down_fields[0].field_name is required")
+    return name
+
+
+def get_metrics(workspace_id: int, body: schemas.GetMetricsRequest) -> dict[str, schemas.Metric]:
+    span_window = window(workspace_id, body.start_time, body.end_time)
+    scope = SpanScope(
+        str(workspace_id),
+        span_window.start_us,
+        span_window.end_us,
+        platform_type=body.platform_type or "cozeloop",
+        span_list_type=None,
+        filters=body.filters,
+    )
+    store = engine()
+    relation = store.relation(scope)
+    plan = plans.plan(relation, scope, body.metric_names, body.granularity, _drill_down(body))
+    result = {metric.name: schemas.Metric() for metric in plan.metrics}
+    if plan.summary_sql:
+        summary = store.rows(plan.summary_sql)[0]
+        for metric in plan.metrics:
+            if metric.pie_by is None:
+                result[metric.name].summary = _text(summary.get(metric.name))
+    if plan.series_sql:
+        _fill_series(result, plan, store.rows(plan.series_sql), scope)
+    for column, sql in plan.pie_sql.items():
+        rows = store.rows(sql)
+        for metric in plan.metrics:
+            if metric.pie_by == column:
+                pie = {str(row["pie_key"]): _text(row[metric.name]) for row in rows if row[metric.name]}
+                result[metric.name].pie = pie
+                result[metric.name].summary = _text(sum(float(v) for v in pie.values()))
+    return result
+
+
+def _fill_series(
+    result: dict[str, schemas.Metric], plan: plans.MetricsPlan, rows: list[dict[str, Any]], scope: SpanScope
+) -> None:
+    first = scope.start_us - scope.start_us % plan.bucket_us
+    buckets = list(range(first, scope.end_us + 1, plan.bucket_us))
+    by_series: dict[str, dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        by_series.setdefault(str(row["drill"] if row["drill"] is not None else ""), {})[int(row["bucket"])] = row
+    if not by_series:
+        by_series["all"] = {}
+    for metric in plan.metrics:
+        if metric.pie_by is not None:
+            continue
+        series: dict[str, list[schemas.MetricPoint]] = {}
+        for name, points in by_series.items():
+            values = []
+            for bucket in buckets:
+                point = points.get(bucket)
+                value = point.get(metric.name) if point else None
+                if value is None and not metric.additive:
+                    continue
+                values.append(schemas.MetricPoint(timestamp=str(bucket // 1000), value=_text(value)))
+            series[name] = values
+        result[metric.name].time_series = series
+
+
+def drill_down_values(workspace_id: int, body: schemas.GetDrillDownValuesRequest) -> list[schemas.DrillDownValue]:
+    span_window = window(workspace_id, body.start_time, body.end_time)
+    column = "model_name" if body.drill_down_value_type == "model_name" else "span_name"
+    scope = SpanScope(
+        str(workspace_id),
+        span_window.start_us,
+        span_window.end_us,
+        body.platform_type or "cozeloop",
+        None,
+        body.filters,
+    )
+    store = engine()
+    rows = store.rows(distinct_values_sql(store.relation(scope), scope, column))
+    return [schemas.DrillDownValue(value=str(row["value"])) for row in rows]

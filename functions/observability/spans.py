@@ -1,0 +1,156 @@
+"""Span lists and traces: the builder's SQL run by the configured engine, shaped as upstream's OutputSpan."""
+
+from typing import Any
+
+from functions.observability import annotations, schemas
+from functions.observability.window import window
+from shared.clock import now_ms
+from shared.errors import InvalidInput
+from shared.traces import index
+from shared.traces.layout import HOUR_US
+from shared.traces.query.builder import Cursor, SpanScope, advance_info_sql, list_spans_sql, trace_sql
+from shared.traces.query.engine import Engine, engine
+from shared.traces.query.filters import FilterField, FilterFields
+from shared.traces.retention import DAY_US, retention_start_us, ttl_days
+from shared.traces.rows import output_span, tokens_of
+
+DEFAULT_PAGE_SIZE = 100
+DEFAULT_TRACE_LOOKBACK_US = 7 * DAY_US
+
+
+def _unique_adjacent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows come ordered by (start_time, span_id, trace_id), so the copies of a span are neighbours."""
+    unique: list[dict[str, Any]] = []
+    for row in rows:
+        if unique and (unique[-1]["span_id"], unique[-1]["trace_id"]) == (row["span_id"], row["trace_id"]):
+            continue
+        unique.append(row)
+    return unique
+
+
+def _page(store: Engine, scope: SpanScope, cursor: Cursor | None, size: int, ascending: bool) -> list[dict[str, Any]]:
+    """Up to size + 1 distinct spans; asks for more rows when copies of spans filled the first fetch."""
+    relation = store.relation(scope)
+    fetch = size + 1 + 16
+    while True:
+        rows = store.rows(list_spans_sql(relation, scope, cursor, fetch, ascending))
+        unique = _unique_adjacent(rows)
+        if len(unique) > size or len(rows) < fetch:
+            return unique[: size + 1]
+        fetch *= 4
+
+
+def to_output(workspace_id: int, rows: list[dict[str, Any]]) -> list[schemas.OutputSpan]:
+    by_trace = annotations.for_traces(workspace_id, [row["trace_id"] for row in rows])
+    ttl_us = ttl_days(str(workspace_id)) * DAY_US
+    spans = []
+    for row in rows:
+        attached = [a for a in by_trace.get(row["trace_id"], []) if a["span_id"] == row["span_id"]]
+        shaped = output_span(row, logic_delete_ms=(row["start_time"] + ttl_us) // 1000, annotations=attached)
+        spans.append(schemas.OutputSpan.model_validate(shaped))
+    return spans
+
+
+def list_spans(workspace_id: int, body: schemas.ListSpansRequest) -> schemas.SpanPage:
+    span_window = window(workspace_id, body.start_time, body.end_time)
+    scope = SpanScope(
+        str(workspace_id),
+        span_window.start_us,
+        span_window.end_us,
+        platform_type=body.platform_type or "cozeloop",
+        span_list_type=body.span_list_type or "root_span",
+        filters=body.filters,
+    )
+    ascending = False
+    if body.order_bys:
+        order = body.order_bys[0]
+        if order.field not in (None, "start_time"):
+            raise InvalidInput("spans can be ordered by start_time only")
+        ascending = bool(order.is_asc)
+    size = body.page_size or DEFAULT_PAGE_SIZE
+    cursor = Cursor.decode(body.page_token) if body.page_token else None
+    rows = _page(engine(), scope, cursor, size, ascending)
+    has_more = len(rows) > size
+    rows = rows[:size]
+    token = Cursor(rows[-1]["start_time"], rows[-1]["span_id"], rows[-1]["trace_id"]).encode() if has_more else ""
+    return schemas.SpanPage(spans=to_output(workspace_id, rows), next_page_token=token, has_more=has_more)
+
+
+def _trace_rows(
+    workspace_id: int, trace_id: str, start_ms: int | None, end_ms: int | None, span_ids: list[str] | None
+) -> list[dict[str, Any]]:
+    """Every span of a trace. The trace index names its hour partitions; without an entry (not written yet,
+    or expired) the given window, or the last 7 days, is searched."""
+    workspace = str(workspace_id)
+    now_us = now_ms() * 1000
+    floor = retention_start_us(workspace, now_us)
+    hours = index.hours_of(workspace, [trace_id]).get(trace_id)
+    if hours:
+        start_us, end_us = max(floor, hours[0]), hours[-1] + HOUR_US - 1
+    elif start_ms and end_ms:
+        span_window = window(workspace_id, start_ms, end_ms)
+        start_us, end_us = span_window.start_us, span_window.end_us
+    else:
+        start_us, end_us = max(floor, now_us - DEFAULT_TRACE_LOOKBACK_US), now_us + HOUR_US
+    scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
+    store = engine()
+    rows = store.rows(trace_sql(store.relation(scope, hours), scope, trace_id, span_ids))
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["span_id"] not in latest or row["ingested_at"] > latest[row["span_id"]]["ingested_at"]:
+            latest[row["span_id"]] = row
+    return sorted(latest.values(), key=lambda row: (row["start_time"], row["span_id"]))
+
+
+def token_totals(rows: list[dict[str, Any]], trace_id: str) -> schemas.TraceAdvanceInfo:
+    totals = [tokens_of(row) for row in rows]
+    return schemas.TraceAdvanceInfo(
+        trace_id=trace_id,
+        tokens=schemas.TokenCost(input=sum(t[0] for t in totals), output=sum(t[1] for t in totals)),
+    )
+
+
+def get_trace(
+    workspace_id: int, trace_id: str, start_ms: int | None, end_ms: int | None, span_ids: list[str] | None = None
+) -> schemas.TraceData:
+    rows = _trace_rows(workspace_id, trace_id, start_ms, end_ms, span_ids)
+    return schemas.TraceData(spans=to_output(workspace_id, rows), traces_advance_info=token_totals(rows, trace_id))
+
+
+def advance_info(workspace_id: int, traces: list[schemas.TraceQueryParams]) -> list[schemas.TraceAdvanceInfo]:
+    if not traces:
+        return []
+    workspace = str(workspace_id)
+    trace_ids = [trace.trace_id for trace in traces]
+    known = index.hours_of(workspace, trace_ids)
+    hours = sorted({hour for trace_hours in known.values() for hour in trace_hours})
+    start_ms = min(trace.start_time for trace in traces)
+    end_ms = max(trace.end_time for trace in traces)
+    span_window = window(workspace_id, start_ms, max(start_ms, end_ms))
+    start_us, end_us = span_window.start_us, span_window.end_us
+    if hours:
+        start_us, end_us = min(start_us, hours[0]), max(end_us, hours[-1] + HOUR_US - 1)
+    scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
+    store = engine()
+    sums = {
+        row["trace_id"]: row
+        for row in store.rows(advance_info_sql(store.relation(scope, hours or None), scope, trace_ids))
+    }
+    return [
+        schemas.TraceAdvanceInfo(
+            trace_id=trace_id,
+            tokens=schemas.TokenCost(
+                input=int(sums.get(trace_id, {}).get("input_tokens") or 0),
+                output=int(sums.get(trace_id, {}).get("output_tokens") or 0),
+            ),
+        )
+        for trace_id in dict.fromkeys(trace_ids)
+    ]
+
+
+def search_by_log_id(workspace_id: int, log_id: str, start_ms: int, end_ms: int, limit: int) -> schemas.TraceData:
+    span_window = window(workspace_id, start_ms, end_ms)
+    filters = FilterFields(filter_fields=[FilterField(field_name="logid", values=[log_id], query_type="eq")])
+    scope = SpanScope(str(workspace_id), span_window.start_us, span_window.end_us, None, None, filters)
+    rows = _page(engine(), scope, None, limit, ascending=True)[:limit]
+    return schemas.TraceData(spans=to_output(workspace_id, rows))
