@@ -9,9 +9,9 @@ import hashlib
 import json
 from typing import Any
 
-from functions.observability import schemas
 from pynamodb.expressions.operand import Path
 
+from functions.observability import schemas
 from shared.auth.principals import WorkspaceScope
 from shared.clock import now_ms
 from shared.errors import NotFound
