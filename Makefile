@@ -104,6 +104,7 @@ bench-clone:
 layers: install
 	$(PY) layers/build.py
 	$(PY) layers/llm_layer.py
+	$(PY) layers/traces_layer.py
 
 synth: layers console
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npx cdk synth --no-notices -c stage=$(STAGE) > /dev/null

@@ -14,8 +14,9 @@ from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
 from infra_cdk.constructs.layers import LayerConstruct
 from infra_cdk.constructs.queues import QueuesConstruct
 from infra_cdk.constructs.secrets import SessionSecretConstruct
-from infra_cdk.constructs.storage import StorageConstruct
+from infra_cdk.constructs.storage import TRACES_BUCKET, StorageConstruct
 from infra_cdk.constructs.tables import TablesConstruct
+from infra_cdk.constructs.trace_query import DEFAULT_TRACE_ENGINE, TraceQueryConstruct
 from shared.resources import QUEUES, QueueSpec
 from shared.routes import FUNCTIONS, FunctionSpec
 from shared.settings import resource_prefix
@@ -31,6 +32,7 @@ class LoopStack(Stack):
         artifacts: BuildArtifacts,
         console_dir: Path,
         xray: bool = False,
+        trace_engine: str = DEFAULT_TRACE_ENGINE,
         functions: Sequence[FunctionSpec] = FUNCTIONS,
         queues: Sequence[QueueSpec] = QUEUES,
         **kwargs: Any,
@@ -41,7 +43,7 @@ class LoopStack(Stack):
         Tags.of(self).add("stage", stage)
 
         tables = TablesConstruct(self, "Tables", prefix=prefix)
-        storage = StorageConstruct(self, "Storage")
+        storage = StorageConstruct(self, "Storage", queues=queues)
         queue_set = QueuesConstruct(self, "Queues", prefix=prefix, specs=queues)
         session_secret = SessionSecretConstruct(self, "SessionSecret")
         layer = LayerConstruct(
@@ -60,6 +62,24 @@ class LoopStack(Stack):
             if any(spec.uses_llm for spec in functions)
             else None
         )
+        traces_layer = (
+            LayerConstruct(
+                self,
+                "TracesLayer",
+                asset_dir=artifacts.traces_layer_dir,
+                description="Loop: DuckDB and its httpfs extension for the trace store",
+            ).layer
+            if any(spec.uses_duckdb for spec in functions)
+            else None
+        )
+        traces_bucket = storage.buckets.get(TRACES_BUCKET)
+        trace_query = (
+            TraceQueryConstruct(
+                self, "TraceQuery", stage=stage, traces_bucket=traces_bucket.bucket, engine=trace_engine
+            )
+            if traces_bucket is not None
+            else None
+        )
         lambdas = FunctionsConstruct(
             self,
             "Functions",
@@ -69,11 +89,13 @@ class LoopStack(Stack):
             artifacts=artifacts,
             layer=layer.layer,
             llm_layer=llm_layer,
+            traces_layer=traces_layer,
             resources=FunctionResources(
                 tables=list(tables.tables.values()),
                 buckets=list(storage.buckets.values()),
                 queues=queue_set.queues,
                 session_secret=session_secret.secret,
+                trace_query=trace_query,
             ),
         )
         api = HttpApiConstruct(self, "Api", prefix=prefix, specs=functions, functions=lambdas.http_functions)

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import distributions
 from pathlib import Path
@@ -174,6 +175,38 @@ def remove_distributions(site: Path, names: tuple[str, ...]) -> None:
     remove_empty_dirs(site)
 
 
+def installed_distributions(site: Path) -> dict[str, str]:
+    """Normalised name → version of every distribution installed in `site`."""
+    return {normalize(dist.metadata["Name"]): dist.version for dist in distributions(path=[str(site)])}
+
+
+def copy_without(staging: Path, site: Path, left_out: Iterable[str]) -> list[str]:
+    """Copies `staging` to `site` without the files pip recorded for the `left_out` distributions.
+
+    Returns the names of the distributions copied."""
+    skipped = {normalize(name) for name in left_out}
+    if site.exists():
+        shutil.rmtree(site)
+    site.mkdir(parents=True)
+    kept = []
+    for dist in distributions(path=[str(staging)]):
+        name = normalize(dist.metadata["Name"])
+        if name in skipped:
+            continue
+        kept.append(name)
+        for file in dist.files or ():
+            source = Path(str(dist.locate_file(file))).resolve()
+            if not source.is_relative_to(staging.resolve()) or not source.is_file():
+                continue
+            relative = source.relative_to(staging.resolve())
+            if relative.parts[0] == "bin":  # console scripts are of no use in a layer
+                continue
+            target = site / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return sorted(kept)
+
+
 STREAM_SCRIPT = """#!/bin/sh
 # Run by the Lambda Web Adapter (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap) for a response-streaming
 # Function URL: the same FastAPI app as the buffered function, served by uvicorn on the adapter's port.
@@ -235,6 +268,21 @@ def compile_bytecode(roots: list[Path]) -> None:
     if result.returncode != 0:
         raise BuildError(f"compiling bytecode with {compiler} failed (exit code {result.returncode})")
     log.info("compiled bytecode with %s", compiler)
+
+
+def runtime_python() -> Path:
+    """A venv of the runtime's Python with the boto3 Lambda provides (shared with tests/bench/bench_imports.py)."""
+    venv = REPO_ROOT / ".build" / "bench-runtime-venv"
+    python = venv / "bin" / "python"
+    if python.exists():
+        return python
+    interpreter = bytecode_compiler()
+    if interpreter is None:
+        raise BuildError(f"no Python {LAMBDA_PYTHON_VERSION}: set {BYTECODE_PYTHON_ENV}")
+    boto3 = next(line for line in locked_versions(REPO_ROOT / "uv.lock") if line.startswith("boto3=="))
+    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", boto3], check=True)
+    return python
 
 
 def tree_size(root: Path) -> int:

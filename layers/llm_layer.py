@@ -32,7 +32,6 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from layers.build import (  # noqa: E402  (needs the repo root on sys.path)
-    BYTECODE_PYTHON_ENV,
     LAMBDA_PYTHON_VERSION,
     MAX_UNZIPPED_BYTES,
     RUNTIME_PROVIDED,
@@ -40,10 +39,13 @@ from layers.build import (  # noqa: E402  (needs the repo root on sys.path)
     bytecode_compiler,
     common_layer_dir,
     compile_bytecode,
+    copy_without,
+    installed_distributions,
     locked_versions,
     normalize,
     pip_install,
     remove_empty_dirs,
+    runtime_python,
     tree_size,
 )
 
@@ -89,41 +91,9 @@ def litellm_requirement(lock: Path) -> str:
     raise BuildError(f"uv.lock pins no single version of {LITELLM}")
 
 
-def installed_distributions(site: Path) -> dict[str, str]:
-    """Normalised name → version of every distribution installed in `site`."""
-    return {normalize(dist.metadata["Name"]): dist.version for dist in distributions(path=[str(site)])}
-
-
 def stage(requirement: str, constraints: list[str], staging: Path) -> None:
     """Installs `requirement` with all its dependencies for the Lambda runtime into `staging`, once."""
     pip_install([requirement], constraints, staging, stamp=staging.with_suffix(".json"), label="llm layer")
-
-
-def copy_without(staging: Path, site: Path, left_out: Iterable[str]) -> list[str]:
-    """Copies `staging` to `site` without the files pip recorded for the `left_out` distributions.
-
-    Returns the names of the distributions copied."""
-    skipped = {normalize(name) for name in left_out}
-    if site.exists():
-        shutil.rmtree(site)
-    site.mkdir(parents=True)
-    kept = []
-    for dist in distributions(path=[str(staging)]):
-        name = normalize(dist.metadata["Name"])
-        if name in skipped:
-            continue
-        kept.append(name)
-        for file in dist.files or ():
-            source = Path(str(dist.locate_file(file))).resolve()
-            if not source.is_relative_to(staging.resolve()) or not source.is_file():
-                continue
-            relative = source.relative_to(staging.resolve())
-            if relative.parts[0] == "bin":  # console scripts are of no use in a layer
-                continue
-            target = site / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return sorted(kept)
 
 
 def remove_pruned_distributions(site: Path) -> int:
@@ -375,21 +345,6 @@ def problems(outcome: dict[str, object]) -> list[str]:
     else:
         found += [f"{protocol}: {result}" for protocol, result in wire.items() if result != "network"]
     return found
-
-
-def runtime_python() -> Path:
-    """A venv of the runtime's Python with the boto3 Lambda provides (shared with tests/bench/bench_imports.py)."""
-    venv = REPO_ROOT / ".build" / "bench-runtime-venv"
-    python = venv / "bin" / "python"
-    if python.exists():
-        return python
-    interpreter = bytecode_compiler()
-    if interpreter is None:
-        raise BuildError(f"no Python {LAMBDA_PYTHON_VERSION}: set {BYTECODE_PYTHON_ENV}")
-    boto3 = next(line for line in locked_versions(REPO_ROOT / "uv.lock") if line.startswith("boto3=="))
-    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", boto3], check=True)
-    return python
 
 
 def smoke(out: Path, python: Path | None = None) -> dict[str, object]:

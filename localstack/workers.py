@@ -154,6 +154,24 @@ def run_job(name: str) -> Any:
     return load_handler(schedule.handler)({}, LambdaContext(f"schedule-{name}"))
 
 
+def drain(queue_urls: dict[str, str], timeout_s: float = 15.0) -> bool:
+    """Waits until every queue is empty, so accepted work (ingested spans) is stored before a shutdown's
+    snapshot: moto keeps queues in memory only. Returns False if time ran out."""
+    sqs = sqs_client()
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        counts = [
+            int(value)
+            for url in queue_urls.values()
+            for value in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"].values()
+        ]
+        if not any(counts):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def run_reconcilers() -> None:
     for function in FUNCTIONS:
         for reconciler in function.reconcilers:
@@ -167,14 +185,15 @@ def main() -> None:
     import signal
     import sys
 
-    from provision import create_queues
+    from shared.queues import queue_url
+    from shared.resources import QUEUES
 
     if len(sys.argv) > 1:
         print(run_job(sys.argv[1]), flush=True)
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    start_workers(create_queues(), stop)
+    start_workers({queue.name: queue_url(queue.name) for queue in QUEUES}, stop)
     start_schedules(stop, float(os.environ.get("LOOP_SCHEDULE_SCALE", "1")))
     print("loop: workers running", flush=True)
     try:

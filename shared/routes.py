@@ -118,7 +118,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             ),
         ),
         schedules=(
-            Schedule("compact", "functions.observability.jobs.compact_handler", every_minutes=10),
+            # Often, so the hour being written stays a few files (the writer adds one every few seconds).
+            Schedule("compact", "functions.observability.jobs.compact_handler", every_minutes=2, timeout_s=110),
             Schedule("retention", "functions.observability.jobs.retention_handler", every_minutes=60),
         ),
     ),

@@ -9,6 +9,7 @@ import hashlib
 import json
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from functions.observability import schemas
@@ -56,8 +57,29 @@ def upsert(scope: WorkspaceScope, given: schemas.AnnotationInput, annotation_typ
         base_info=schemas.BaseInfo(created_by=who, updated_by=who, created_at=now, updated_at=now),
         manual_feedback=given.manual_feedback,
     )
-    item.update(actions=[Path(["annotations", identifier]).set(annotation.model_dump_json())])
+    _put(item, identifier, annotation.model_dump_json())
     return identifier
+
+
+def _put(item: TraceAnnotationsItem, identifier: str, text: str) -> None:
+    """Sets one entry of the trace's map. DynamoDB refuses a nested path under a map that does not exist
+    yet (the trace's first annotation), so that case creates the map, and a racing first writer retries."""
+    entry = Path(["annotations", identifier])
+    try:
+        item.update(actions=[entry.set(text)], condition=TraceAnnotationsItem.annotations.exists())
+        return
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    try:
+        item.update(
+            actions=[TraceAnnotationsItem.annotations.set({identifier: text})],
+            condition=TraceAnnotationsItem.annotations.does_not_exist(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        item.update(actions=[entry.set(text)])  # another request created the map in between
 
 
 def delete(scope: WorkspaceScope, trace_id: str, identifier: str) -> None:
@@ -78,7 +100,8 @@ def for_traces(workspace_id: int | str, trace_ids: list[str]) -> dict[str, list[
     keys = [_trace_key(workspace_id, trace_id) for trace_id in dict.fromkeys(trace_ids)]
     for start in range(0, len(keys), 100):
         for item in TraceAnnotationsItem.batch_get(keys[start : start + 100]):
-            values = [json.loads(raw) for raw in (item.annotations or {}).values()]
+            stored = item.annotations.as_dict() if item.annotations is not None else {}  # type: ignore[no-untyped-call]
+            values = [json.loads(raw) for raw in stored.values()]
             values.sort(key=lambda a: (a.get("base_info") or {}).get("created_at") or 0)
             found[item.trace_key.split(":", 1)[1]] = values
     return found

@@ -7,7 +7,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from functions.observability import annotations, meta, metrics, schemas, spans, views
 from functions.observability.schemas import SpanId, TraceId
-from shared.auth.dependencies import ConsoleWorkspace, OpenAPIWorkspace
+from shared.auth.dependencies import ConsoleUser, ConsoleWorkspace, OpenAPIWorkspace
+from shared.auth.principals import Principal, WorkspaceScope, require_membership
 from shared.envelope import Envelope, OpenAPIResponse
 from shared.errors import Forbidden, InvalidInput
 from shared.ids import Int64
@@ -90,19 +91,37 @@ def _same_workspace(given: int, scope_workspace: int) -> None:
         raise InvalidInput("annotation.workspace_id must be the request's workspace_id")
 
 
+def _annotation_scope(
+    principal: Principal,
+    body: schemas.CreateAnnotationRequest | schemas.UpdateAnnotationRequest,
+    query_workspace_id: int | None,
+) -> WorkspaceScope:
+    """Upstream's body names the workspace inside `annotation` only; a workspace_id in the query or at the top
+    of the body may be sent too, and must then be the same one."""
+    for named in (query_workspace_id, body.workspace_id):
+        if named is not None:
+            _same_workspace(body.annotation.workspace_id, named)
+    return require_membership(principal, body.annotation.workspace_id)
+
+
 @traces.post("/annotations", response_model=schemas.CreateAnnotationResponse)
 def create_manual_annotation(
-    body: schemas.CreateAnnotationRequest, scope: ConsoleWorkspace
+    body: schemas.CreateAnnotationRequest,
+    principal: ConsoleUser,
+    workspace_id: Annotated[Int64 | None, Query()] = None,
 ) -> schemas.CreateAnnotationResponse:
-    _same_workspace(body.annotation.workspace_id, scope.workspace_id)
+    scope = _annotation_scope(principal, body, workspace_id)
     return schemas.CreateAnnotationResponse(annotation_id=annotations.upsert(scope, body.annotation, "manual_feedback"))
 
 
 @traces.put("/annotations/{annotation_id}", response_model=Envelope)
 def update_manual_annotation(
-    annotation_id: str, body: schemas.UpdateAnnotationRequest, scope: ConsoleWorkspace
+    annotation_id: str,
+    body: schemas.UpdateAnnotationRequest,
+    principal: ConsoleUser,
+    workspace_id: Annotated[Int64 | None, Query()] = None,
 ) -> Envelope:
-    _same_workspace(body.annotation.workspace_id, scope.workspace_id)
+    scope = _annotation_scope(principal, body, workspace_id)
     expected = annotations.annotation_id(body.annotation.span_id, "manual_feedback", body.annotation.key)
     if expected != annotation_id:
         raise InvalidInput("the annotation's span and key do not match annotation_id; create a new annotation instead")

@@ -6,7 +6,7 @@ from functions.observability import schemas
 from functions.observability.window import window
 from shared.errors import InvalidInput
 from shared.traces.query import metrics as plans
-from shared.traces.query.builder import SpanScope, distinct_values_sql
+from shared.traces.query.builder import Relation, SpanScope, distinct_values_sql
 from shared.traces.query.engine import engine
 from shared.traces.query.sql import DuckDBDialect
 
@@ -42,19 +42,24 @@ def get_metrics(workspace_id: int, body: schemas.GetMetricsRequest) -> dict[str,
         span_list_type=None,
         filters=body.filters,
     )
-    store = engine()
-    relation = store.relation(scope)
-    plan = plans.plan(relation, scope, body.metric_names, body.granularity, _drill_down(body))
+    drill_down = _drill_down(body)
+    plans_made: list[plans.MetricsPlan] = []
+
+    def build(relation: Relation) -> list[str]:
+        plan = plans.plan(relation, scope, body.metric_names, body.granularity, drill_down)
+        plans_made.append(plan)
+        return [plan.summary_sql or "SELECT 1", plan.series_sql or "SELECT 1", *plan.pie_sql.values()]
+
+    summary_rows, series_rows, *pie_rows = engine().run(scope, build)
+    plan = plans_made[-1]
     result = {metric.name: schemas.Metric() for metric in plan.metrics}
     if plan.summary_sql:
-        summary = store.rows(plan.summary_sql)[0]
         for metric in plan.metrics:
             if metric.pie_by is None:
-                result[metric.name].summary = _text(summary.get(metric.name))
+                result[metric.name].summary = _text(summary_rows[0].get(metric.name))
     if plan.series_sql:
-        _fill_series(result, plan, store.rows(plan.series_sql), scope)
-    for column, sql in plan.pie_sql.items():
-        rows = store.rows(sql)
+        _fill_series(result, plan, series_rows, scope)
+    for column, rows in zip(plan.pie_sql, pie_rows, strict=True):
         for metric in plan.metrics:
             if metric.pie_by == column:
                 pie = {str(row["pie_key"]): _text(row[metric.name]) for row in rows if row[metric.name]}
@@ -100,6 +105,5 @@ def drill_down_values(workspace_id: int, body: schemas.GetDrillDownValuesRequest
         None,
         body.filters,
     )
-    store = engine()
-    rows = store.rows(distinct_values_sql(store.relation(scope), scope, column))
+    [rows] = engine().run(scope, lambda relation: [distinct_values_sql(relation, scope, column)])
     return [schemas.DrillDownValue(value=str(row["value"])) for row in rows]

@@ -249,6 +249,7 @@ class AnnotationInput(BaseModel):
 class CreateAnnotationRequest(Request):
     annotation: AnnotationInput
     platform_type: PlatformType | None = None
+    workspace_id: Int64 | None = None  # optional: upstream sends it inside `annotation` only
 
 
 class CreateAnnotationResponse(Envelope):
@@ -258,6 +259,7 @@ class CreateAnnotationResponse(Envelope):
 class UpdateAnnotationRequest(Request):
     annotation: AnnotationInput
     platform_type: PlatformType | None = None
+    workspace_id: Int64 | None = None  # optional: upstream sends it inside `annotation` only
 
 
 class ListAnnotationsRequest(Request):

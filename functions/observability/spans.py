@@ -1,5 +1,6 @@
 """Span lists and traces: the builder's SQL run by the configured engine, shaped as upstream's OutputSpan."""
 
+from dataclasses import replace
 from typing import Any
 
 from functions.observability import annotations, schemas
@@ -8,12 +9,13 @@ from shared.clock import now_ms
 from shared.errors import InvalidInput
 from shared.traces import index
 from shared.traces.layout import HOUR_US
-from shared.traces.query.builder import Cursor, SpanScope, advance_info_sql, list_spans_sql, trace_sql
+from shared.traces.query.builder import Cursor, Relation, SpanScope, advance_info_sql, list_spans_sql, trace_sql
 from shared.traces.query.engine import Engine, engine
 from shared.traces.query.filters import FilterField, FilterFields
 from shared.traces.retention import DAY_US, retention_start_us, ttl_days
 from shared.traces.rows import output_span, tokens_of
 
+Row = dict[str, Any]
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_TRACE_LOOKBACK_US = 7 * DAY_US
 
@@ -28,16 +30,44 @@ def _unique_adjacent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return unique
 
 
-def _page(store: Engine, scope: SpanScope, cursor: Cursor | None, size: int, ascending: bool) -> list[dict[str, Any]]:
-    """Up to size + 1 distinct spans; asks for more rows when copies of spans filled the first fetch."""
-    relation = store.relation(scope)
-    fetch = size + 1 + 16
+def _fetch(store: Engine, scope: SpanScope, cursor: Cursor | None, wanted: int, ascending: bool) -> list[Row]:
+    """Up to `wanted` distinct spans of the scope; asks for more rows when copies of spans filled a fetch."""
+    fetch = wanted + 16
     while True:
-        rows = store.rows(list_spans_sql(relation, scope, cursor, fetch, ascending))
+
+        def build(relation: Relation, limit: int = fetch) -> list[str]:
+            return [list_spans_sql(relation, scope, cursor, limit, ascending)]
+
+        [rows] = store.run(scope, build)
         unique = _unique_adjacent(rows)
-        if len(unique) > size or len(rows) < fetch:
-            return unique[: size + 1]
+        if len(unique) >= wanted or len(rows) < fetch:
+            return unique[:wanted]
         fetch *= 4
+
+
+def _page(store: Engine, scope: SpanScope, cursor: Cursor | None, size: int, ascending: bool) -> list[Row]:
+    """Up to size + 1 distinct spans, in order.
+
+    A page usually fills from the newest hour alone, so the window is walked from its newest end (oldest,
+    ascending) in growing steps aligned to hour partitions: the first page of a busy workspace reads one
+    hour's files, not a day's. The copies of a span share its start time, so they never straddle a step.
+    """
+    wanted = size + 1
+    start, end = scope.start_us, scope.end_us
+    if cursor is not None:
+        start, end = (max(start, cursor.start_time), end) if ascending else (start, min(end, cursor.start_time))
+    rows: list[Row] = []
+    step = HOUR_US
+    while start <= end and len(rows) < wanted:
+        if ascending:
+            low, high = start, min(end, start - start % HOUR_US + step - 1)
+            start = high + 1
+        else:
+            low, high = max(start, end - end % HOUR_US - step + HOUR_US), end
+            end = low - 1
+        rows += _fetch(store, replace(scope, start_us=low, end_us=high), cursor, wanted - len(rows), ascending)
+        step *= 4
+    return rows
 
 
 def to_output(workspace_id: int, rows: list[dict[str, Any]]) -> list[schemas.OutputSpan]:
@@ -93,8 +123,7 @@ def _trace_rows(
     else:
         start_us, end_us = max(floor, now_us - DEFAULT_TRACE_LOOKBACK_US), now_us + HOUR_US
     scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
-    store = engine()
-    rows = store.rows(trace_sql(store.relation(scope, hours), scope, trace_id, span_ids))
+    [rows] = engine().run(scope, lambda relation: [trace_sql(relation, scope, trace_id, span_ids)], hours)
     latest: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["span_id"] not in latest or row["ingested_at"] > latest[row["span_id"]]["ingested_at"]:
@@ -131,11 +160,8 @@ def advance_info(workspace_id: int, traces: list[schemas.TraceQueryParams]) -> l
     if hours:
         start_us, end_us = min(start_us, hours[0]), max(end_us, hours[-1] + HOUR_US - 1)
     scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
-    store = engine()
-    sums = {
-        row["trace_id"]: row
-        for row in store.rows(advance_info_sql(store.relation(scope, hours or None), scope, trace_ids))
-    }
+    [found] = engine().run(scope, lambda relation: [advance_info_sql(relation, scope, trace_ids)], hours or None)
+    sums = {row["trace_id"]: row for row in found}
     return [
         schemas.TraceAdvanceInfo(
             trace_id=trace_id,

@@ -4,7 +4,6 @@ Powertools' BatchProcessor handles one record at a time; the writer needs the wh
 write one file per partition, so it reports partial failures itself in the same response shape.
 """
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -25,12 +24,13 @@ def handle(records: list[dict[str, Any]]) -> list[str]:
     for record in records:
         message_id = record["messageId"]
         try:
-            workspace_id, rows = ingest_queue.read(record["body"])
-        except (ValueError, KeyError, json.JSONDecodeError):
-            logger.exception("unreadable trace-ingest message %s", message_id)
-            unreadable.append(message_id)  # retried, then parked in the DLQ for a person to look at
+            groups = ingest_queue.read(record["body"])
+        except Exception:  # a malformed message, or its S3 payload not readable right now
+            logger.exception("could not read trace-ingest message %s", message_id)
+            unreadable.append(message_id)  # retried, and after a few tries parked in the DLQ
             continue
-        batch.add(message_id, workspace_id, rows)
+        for workspace_id, rows in groups:
+            batch.add(message_id, workspace_id, rows)
         raw_key = ingest_queue.raw_key_of(record["body"])
         if raw_key:
             raw_keys[message_id] = raw_key

@@ -1,5 +1,9 @@
 """Compaction: merges a partition's small files into one sorted file, each span once.
 
+It runs every few minutes. Files already as big as BIG_FILE_BYTES are left alone, so a run's work is
+bounded by the traffic since the last one, and a busy hour ends as a few big files instead of thousands
+of small ones (each small file costs a query several S3 requests).
+
 The merged file is written before the old files are deleted, and only the files that were read are
 deleted. A crash between the two leaves both (readers keep one copy per span; the next run merges them
 again); a crash before leaves the old files. So no run loses or duplicates a span, however it ends.
@@ -19,6 +23,7 @@ from shared.traces.store import StoredFile, delete_keys, list_files, list_worksp
 SETTLE_US = 5 * 60 * 1_000_000
 # ... and looked at for this far back.
 LOOKBACK_US = 48 * HOUR_US
+BIG_FILE_BYTES = 64 << 20
 
 
 @dataclass
@@ -28,20 +33,18 @@ class CompactionReport:
     spans_written: int = 0
 
 
-def needs_compaction(files: list[StoredFile], partition: Partition, now_us: int) -> bool:
-    if len(files) < 2:
-        return False
+def to_merge(files: list[StoredFile], partition: Partition, now_us: int) -> list[StoredFile]:
+    """The partition's small files, if there are enough of them to be worth a merge; else nothing."""
+    small = [file for file in files if file.size < BIG_FILE_BYTES]
+    if len(small) < 2:
+        return []
     settled = partition.hour_start_us + HOUR_US + SETTLE_US <= now_us
-    return settled or len(files) >= get_settings(TraceSettings).compaction_min_files
+    return small if settled or len(small) >= get_settings(TraceSettings).compaction_min_files else []
 
 
-def compact_partition(
-    partition: Partition, files: list[StoredFile], now_us: int, *, crash_after_write: bool = False
-) -> int:
+def compact_partition(partition: Partition, files: list[StoredFile], now_us: int) -> int:
     target = partition.new_key("c", now_us)
     spans = parquet.merge_files([file.key for file in files], target)
-    if crash_after_write:  # tests stop here to prove a half-done run is safe
-        raise RuntimeError("compaction stopped after writing the merged file")
     delete_keys([file.key for file in files])
     return spans
 
@@ -50,10 +53,11 @@ def compact(now_us: int, workspace_ids: list[str] | None = None) -> CompactionRe
     report = CompactionReport()
     for workspace_id in workspace_ids if workspace_ids is not None else list_workspaces():
         by_partition: dict[Partition, list[StoredFile]] = defaultdict(list)
-        for file in list_files(workspace_id, now_us - LOOKBACK_US, now_us):
+        for file in list_files(workspace_id, now_us - LOOKBACK_US, now_us + HOUR_US):
             by_partition[file.partition].append(file)
-        for partition, files in by_partition.items():
-            if not needs_compaction(files, partition, now_us):
+        for partition, all_files in by_partition.items():
+            files = to_merge(all_files, partition, now_us)
+            if not files:
                 continue
             try:
                 report.spans_written += compact_partition(partition, files, now_us)

@@ -1,10 +1,16 @@
-"""The trace-ingest queue's message: one workspace's normalised rows, or the S3 key of a batch too big for SQS.
+"""The trace-ingest queue's message: groups of normalised rows by workspace, or the S3 key of a payload too
+big for SQS.
 
 Ingest answers only after `publish` returns, so an accepted span is durable (in SQS, or in S3 and SQS).
+Concurrent publishers in one process share a send (group commit): whoever finds no send in flight sends
+everything pending at that moment, the others wait for it. An idle process sends at once, as before, and
+a Lambda instance, which serves one request at a time, always does.
 """
 
 import json
 import secrets
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.queues import MAX_MESSAGE_BYTES, send
@@ -14,27 +20,91 @@ QUEUE = "trace-ingest"
 VERSION = 1
 
 
+@dataclass
+class _Pending:
+    workspace_id: str
+    text: str  # the group's JSON, serialised once
+    done: bool = False
+    error: BaseException | None = None
+
+
+@dataclass
+class _GroupCommit:
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    pending: list[_Pending] = field(default_factory=list)
+    sending: bool = False
+
+    def publish(self, entry: _Pending) -> None:
+        with self.condition:
+            self.pending.append(entry)
+            while self.sending and not entry.done:
+                self.condition.wait()
+            if not entry.done:
+                self.sending = True
+                batch, self.pending = self.pending, []
+        if not entry.done:
+            error: BaseException | None = None
+            try:
+                _send_groups(batch)
+            except BaseException as failure:  # every waiter of this send gets the same error
+                error = failure
+            with self.condition:
+                for member in batch:
+                    member.done, member.error = True, error
+                self.sending = False
+                self.condition.notify_all()
+        if entry.error is not None:
+            raise entry.error
+
+
+_commit = _GroupCommit()
+
+
+def _encode(texts: list[str]) -> str:
+    return f'{{"v":{VERSION},"groups":[{",".join(texts)}]}}'
+
+
+def _send_groups(batch: list[_Pending]) -> None:
+    """As few messages as fit the SQS limit; a group too big to share one goes to S3 by key."""
+    texts: list[str] = []
+    size = 0
+    for entry in batch:
+        entry_size = len(entry.text.encode())
+        if entry_size > MAX_MESSAGE_BYTES // 2:
+            key = f"{entry.workspace_id}/{secrets.token_hex(12)}.json.gz"
+            put_raw_batch(key, _encode([entry.text]))
+            send(QUEUE, json.dumps({"v": VERSION, "s3_key": key}))
+            continue
+        if texts and size + entry_size > MAX_MESSAGE_BYTES - 1024:
+            send(QUEUE, _encode(texts))
+            texts, size = [], 0
+        texts.append(entry.text)
+        size += entry_size
+    if texts:
+        send(QUEUE, _encode(texts))
+
+
 def publish(workspace_id: str, rows: list[dict[str, Any]]) -> None:
-    payload = {"v": VERSION, "workspace_id": workspace_id, "rows": rows}
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    if len(body) * 4 > MAX_MESSAGE_BYTES and len(body.encode()) > MAX_MESSAGE_BYTES:
-        key = f"{workspace_id}/{secrets.token_hex(12)}.json.gz"
-        put_raw_batch(key, payload)
-        body = json.dumps({"v": VERSION, "workspace_id": workspace_id, "s3_key": key})
-    send(QUEUE, body)
+    group = {"workspace_id": workspace_id, "rows": rows}
+    _commit.publish(_Pending(workspace_id, json.dumps(group, separators=(",", ":"), ensure_ascii=False)))
 
 
-def read(body: str) -> tuple[str, list[dict[str, Any]]]:
-    """(workspace id, rows) of a message; raises ValueError for a message this version cannot read."""
+def read(body: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The (workspace id, rows) groups of a message; raises ValueError for a message this version cannot read."""
     message = json.loads(body)
     if not isinstance(message, dict) or message.get("v") != VERSION:
         raise ValueError("not a trace-ingest message of version 1")
     if "s3_key" in message:
         message = get_raw_batch(message["s3_key"])
-    rows = message["rows"]
-    if not isinstance(rows, list):
-        raise ValueError("the message's rows are not a list")
-    return str(message["workspace_id"]), rows
+    groups = message.get("groups")
+    if not isinstance(groups, list):
+        raise ValueError("the message has no list of groups")
+    result = []
+    for group in groups:
+        if not isinstance(group, dict) or not isinstance(group.get("rows"), list):
+            raise ValueError("a group of the message has no list of rows")
+        result.append((str(group["workspace_id"]), group["rows"]))
+    return result
 
 
 def raw_key_of(body: str) -> str | None:

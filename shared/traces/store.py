@@ -81,8 +81,8 @@ def hours_between(start_us: int, end_us: int) -> list[int]:
     return list(range(first, end_us + 1, HOUR_US))
 
 
-def put_raw_batch(key: str, payload: dict[str, Any]) -> None:
-    body = gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), compresslevel=1)
+def put_raw_batch(key: str, payload: str) -> None:
+    body = gzip.compress(payload.encode(), compresslevel=1)
     s3_client().put_object(Bucket=bucket(), Key=f"{RAW_ROOT}{key}", Body=body, ContentEncoding="gzip")
 
 

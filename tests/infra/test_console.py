@@ -10,7 +10,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
 
-from infra_cdk.app import REPO_ROOT, create_stack
+from infra_cdk.app import create_stack
 from infra_cdk.artifacts import MissingBuildError
 from infra_cdk.constructs.console import API_PATH_PATTERNS
 from shared.routes import FUNCTIONS
@@ -23,13 +23,6 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 Resources = dict[str, dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def template(build_dir: Path, console_dir: Path) -> assertions.Template:
-    context = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
-    app = cdk.App(context={**context, "stage": STAGE})
-    return assertions.Template.from_stack(create_stack(app, stage=STAGE, build_dir=build_dir, console_dir=console_dir))
 
 
 def only(template: assertions.Template, resource_type: str) -> tuple[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ import pytest
 from aws_cdk import assertions
 from pynamodb.models import Model
 
-from infra_cdk.app import REPO_ROOT, create_stack
+from infra_cdk.app import create_stack
 from infra_cdk.artifacts import BuildArtifacts, MissingBuildError
 from infra_cdk.constructs.functions import DYNAMODB_DATA_ACTIONS, VISIBILITY_PER_TIMEOUT
 from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
@@ -17,27 +17,15 @@ from infra_cdk.naming import pascal_case
 from infra_cdk.stack import LoopStack
 from layers.build import LAMBDA_PYTHON_VERSION
 from shared.dynamo import physical_table_name
-from shared.resources import BUCKETS, TABLES, QueueSpec
+from shared.resources import BUCKETS, QUEUES, TABLES, QueueSpec
 from shared.routes import FUNCTIONS, FunctionSpec, Worker
 from shared.settings import resource_prefix
+from tests.infra.synth import STAGE, cdk_json_context
 
 pytestmark = pytest.mark.infra
 
-STAGE = "test"
 PREFIX = resource_prefix(STAGE)
 Resources = dict[str, dict[str, Any]]
-
-
-def cdk_json_context() -> dict[str, Any]:
-    """The feature flags `cdk synth` uses, so the tests synthesise what the CLI would."""
-    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
-    return context
-
-
-@pytest.fixture(scope="module")
-def template(build_dir: Path, console_dir: Path) -> assertions.Template:
-    app = cdk.App(context={**cdk_json_context(), "stage": STAGE})
-    return assertions.Template.from_stack(create_stack(app, stage=STAGE, build_dir=build_dir, console_dir=console_dir))
 
 
 FAKE_QUEUE = QueueSpec(name="fake-jobs", visibility_timeout_s=300, max_receive_count=5)
@@ -250,7 +238,9 @@ def test_http_function_runs_the_spec_on_python_3_12_with_the_common_layer(
     layer_ids = [
         layer_id
         for layer_id in resources_of(template, "AWS::Lambda::LayerVersion")
-        if layer_id.startswith("CommonLayer") or (spec.uses_llm and layer_id.startswith("LlmLayer"))
+        if layer_id.startswith("CommonLayer")
+        or (spec.uses_llm and layer_id.startswith("LlmLayer"))
+        or (spec.uses_duckdb and layer_id.startswith("TracesLayer"))
     ]
 
     # Then runtime, size, layer and tracing are the ones we build for
@@ -258,7 +248,7 @@ def test_http_function_runs_the_spec_on_python_3_12_with_the_common_layer(
     assert properties["Architectures"] == ["x86_64"]
     assert properties["MemorySize"] == spec.memory_mb
     assert properties["Timeout"] == spec.timeout_s
-    assert properties["Layers"] == [{"Ref": layer_id} for layer_id in sorted(layer_ids)]  # Common, then Llm
+    assert properties["Layers"] == [{"Ref": layer_id} for layer_id in sorted(layer_ids)]  # Common, Llm, Traces
     assert properties["TracingConfig"] == {"Mode": "PassThrough"}  # X-Ray is opt-in: -c xray=true
     assert properties["Environment"]["Variables"]["LOOP_XRAY_TRACING"] == "false"
     assert "LogGroup" in properties["LoggingConfig"]
@@ -272,8 +262,9 @@ def test_http_function_runs_the_spec_on_python_3_12_with_the_common_layer(
     assert environment["LOOP_COOKIE_SECURE"] == "true"
     assert environment["POWERTOOLS_SERVICE_NAME"] == "loop"
     assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Loop"
-    for bucket in BUCKETS:
-        assert (bucket.env_var in environment) is spec.uses_bucket
+    offloaded_to = {queue.offload_bucket for queue in QUEUES if queue.name in spec.sends_to}
+    for bucket in BUCKETS:  # every bucket if it uses them, else those it offloads queue messages to
+        assert (bucket.env_var in environment) is (spec.uses_bucket or bucket.name in offloaded_to)
     for name, value in spec.extra_env.items():
         assert environment[name] == value
 

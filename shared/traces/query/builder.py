@@ -158,7 +158,9 @@ def list_spans_sql(
     columns = [relation.dialect.select_column(c) for c in (*LIST_COLUMNS, "ingested_at")]
     return (
         f"SELECT {', '.join(columns)} FROM {relation.spans(list(COLUMNS), where, dedupe=False)} AS s "
-        f"ORDER BY start_time {direction}, span_id {direction}, trace_id {direction} LIMIT {int(limit)}"
+        # ingested_at last: the copies of a resent span are neighbours, the latest first (the one a reader keeps).
+        f"ORDER BY start_time {direction}, span_id {direction}, trace_id {direction}, ingested_at DESC "
+        f"LIMIT {int(limit)}"
     )
 
 

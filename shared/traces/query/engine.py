@@ -2,6 +2,7 @@
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from shared.errors import InternalError, UpstreamError
@@ -13,20 +14,36 @@ from shared.traces.store import files_in_hours, list_files
 ATHENA_TIMEOUT_S = 25.0
 
 
-class Engine(Protocol):
-    def relation(self, scope: SpanScope, hours: list[int] | None = None) -> Relation: ...
+Rows = list[dict[str, Any]]
+# Builds the queries for a relation: the engine may call it twice, if compaction replaced files meanwhile.
+Build = Callable[[Relation], list[str]]
 
-    def rows(self, sql: str) -> list[dict[str, Any]]: ...
+
+class Engine(Protocol):
+    def run(self, scope: SpanScope, build: Build, hours: list[int] | None = None) -> list[Rows]:
+        """The rows of each query `build` writes for the scope's spans; `hours` (from the trace index)
+        narrows them to those hour partitions."""
+        ...
 
 
 class DuckDBEngine:
-    def relation(self, scope: SpanScope, hours: list[int] | None = None) -> Relation:
-        """`hours` (from the trace index) narrows the files to those partitions."""
+    def relation(self, scope: SpanScope, hours: list[int] | None = None) -> DuckDBRelation:
         if hours is not None:
             return DuckDBRelation(files_in_hours(scope.workspace_id, hours))
         return DuckDBRelation(list_files(scope.workspace_id, scope.start_us, scope.end_us))
 
-    def rows(self, sql: str) -> list[dict[str, Any]]:
+    def run(self, scope: SpanScope, build: Build, hours: list[int] | None = None) -> list[Rows]:
+        import duckdb
+
+        try:
+            return [self.rows(sql) for sql in build(self.relation(scope, hours))]
+        except duckdb.IOException as error:
+            # A compaction deleted a listed file after merging it: the merged file holds its spans.
+            if "404" not in str(error) and "No such file" not in str(error):
+                raise
+            return [self.rows(sql) for sql in build(self.relation(scope, hours))]
+
+    def rows(self, sql: str) -> Rows:
         from shared.traces import duck
 
         cursor = duck.cursor()
@@ -39,6 +56,9 @@ class DuckDBEngine:
 
 
 class AthenaEngine:
+    def run(self, scope: SpanScope, build: Build, hours: list[int] | None = None) -> list[Rows]:
+        return [self.rows(sql) for sql in build(self.relation(scope, hours))]
+
     def relation(self, scope: SpanScope, hours: list[int] | None = None) -> Relation:
         from datetime import UTC, datetime
 

@@ -17,6 +17,9 @@ ERROR = "status_code <> 0"
 GRANULARITY_US = {"1min": 60_000_000, "1hour": 3_600_000_000, "1day": 86_400_000_000, "1week": 604_800_000_000}
 MAX_BUCKETS = 2000
 DRILL_DOWN_COLUMNS = {"model_name": "model_name", "span_name": "span_name", "tool_name": "span_name"}
+# A drill-down by model (by tool) splits the model (tool) spans: other spans would be one more series of zeros
+# under an empty model name (or one per span name).
+DRILL_DOWN_SPANS = {"model_name": MODEL, "tool_name": TOOL}
 
 
 @dataclass(frozen=True)
@@ -167,11 +170,11 @@ def plan(
     where = scope_predicate(scope, relation.dialect)
     dialect = relation.dialect
 
-    def source(extra: tuple[str, ...]) -> str:
+    def source(extra: tuple[str, ...], only: str | None = None) -> str:
         columns = {"start_time", "trace_id", "span_id", *extra}
         for metric in metrics:
             columns.update(metric.columns)
-        return relation.spans(sorted(columns), where, dedupe=True)
+        return relation.spans(sorted(columns), f"{where} AND {only}" if only else where, dedupe=True)
 
     window_s = max(1, (scope.end_us - scope.start_us) // 1_000_000)
     plain = [m for m in metrics if m.pie_by is None]
@@ -182,7 +185,10 @@ def plan(
         group = (drill_column,) if drill_column else ()
         series_cols = ", ".join(f"{m.expression.format(seconds=bucket_us // 1_000_000)} AS {m.name}" for m in plain)
         key = f", {drill_column} AS drill" if drill_column else ", 'all' AS drill"
-        series_sql = f"SELECT {bucket} AS bucket{key}, {series_cols} FROM {source(group)} AS s GROUP BY 1, 2 ORDER BY 1"
+        only = DRILL_DOWN_SPANS.get(drill_down or "")
+        series_sql = (
+            f"SELECT {bucket} AS bucket{key}, {series_cols} FROM {source(group, only)} AS s GROUP BY 1, 2 ORDER BY 1"
+        )
         summary_cols = ", ".join(f"{m.expression.format(seconds=window_s)} AS {m.name}" for m in plain)
         summary_sql = f"SELECT {summary_cols} FROM {source(())} AS s"
     pie_sql: dict[str, str] = {}
