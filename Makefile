@@ -94,6 +94,8 @@ bench: install console chromium
 	$(PY) tests/bench/bench_imports.py
 	$(PY) tests/bench/bench_openapi_latency.py
 	$(PY) tests/bench/bench_prompt.py
+	$(PY) tests/bench/bench_trace_ingest.py
+	$(PY) tests/bench/bench_trace_query.py
 	$(PY) tests/bench/bench_console.py
 
 bench-clone:

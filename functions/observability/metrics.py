@@ -46,26 +46,30 @@ def get_metrics(workspace_id: int, body: schemas.GetMetricsRequest) -> dict[str,
     plans_made: list[plans.MetricsPlan] = []
 
     def build(relation: Relation) -> list[str]:
-        plan = plans.plan(relation, scope, body.metric_names, body.granularity, drill_down)
-        plans_made.append(plan)
-        return [plan.summary_sql or "SELECT 1", plan.series_sql or "SELECT 1", *plan.pie_sql.values()]
+        plans_made.append(plans.plan(relation, scope, body.metric_names, body.granularity, drill_down))
+        return [plans_made[-1].sql]
 
-    summary_rows, series_rows, *pie_rows = engine().run(scope, build)
+    [rows] = engine().run(scope, build)
     plan = plans_made[-1]
     result = {metric.name: schemas.Metric() for metric in plan.metrics}
-    if plan.summary_sql:
-        for metric in plan.metrics:
-            if metric.pie_by is None:
-                result[metric.name].summary = _text(summary_rows[0].get(metric.name))
-    if plan.series_sql:
-        _fill_series(result, plan, series_rows, scope)
-    for column, rows in zip(plan.pie_sql, pie_rows, strict=True):
-        for metric in plan.metrics:
-            if metric.pie_by == column:
-                pie = {str(row["pie_key"]): _text(row[metric.name]) for row in rows if row[metric.name]}
-                result[metric.name].pie = pie
-                result[metric.name].summary = _text(sum(float(v) for v in pie.values()))
+    series_rows = [row for row in rows if row["grouped_bucket"] == 0 and not (plan.drilled and row["drill"] is None)]
+    summary = next((row for row in rows if all(row[f"grouped_{c}"] == 1 for c in ("bucket", *plan.pie_columns))), {})
+    for metric in plan.metrics:
+        if metric.pie_by is None:
+            result[metric.name].summary = _text(_value(metric, summary.get(metric.name), plan.window_s))
+            continue
+        pie_rows = [row for row in rows if row[f"grouped_{metric.pie_by}"] == 0]
+        pie = {str(row[metric.pie_by]): _text(row[metric.name]) for row in pie_rows if row[metric.name]}
+        result[metric.name].pie = pie
+        result[metric.name].summary = _text(sum(float(v) for v in pie.values()))
+    _fill_series(result, plan, series_rows, scope)
     return result
+
+
+def _value(metric: plans.Metric, raw: Any, seconds: int) -> Any:
+    if metric.per_seconds is None or raw is None:
+        return raw
+    return float(raw) * metric.per_seconds / seconds
 
 
 def _fill_series(
@@ -78,6 +82,7 @@ def _fill_series(
         by_series.setdefault(str(row["drill"] if row["drill"] is not None else ""), {})[int(row["bucket"])] = row
     if not by_series:
         by_series["all"] = {}
+    bucket_s = plan.bucket_us // 1_000_000
     for metric in plan.metrics:
         if metric.pie_by is not None:
             continue
@@ -86,7 +91,7 @@ def _fill_series(
             values = []
             for bucket in buckets:
                 point = points.get(bucket)
-                value = point.get(metric.name) if point else None
+                value = _value(metric, point.get(metric.name), bucket_s) if point else None
                 if value is None and not metric.additive:
                     continue
                 values.append(schemas.MetricPoint(timestamp=str(bucket // 1000), value=_text(value)))

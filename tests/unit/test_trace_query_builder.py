@@ -244,15 +244,19 @@ def test_aggregates_count_each_span_once(duck: Any) -> None:
 
     names = ["service_span_count", "model_token_count", "general_tool_fail_ratio", "model_total_count_pie"]
     plan = metrics.plan(relation, SCOPE, names, "1hour", None)
-    assert plan.summary_sql is not None and plan.series_sql is not None
-    summary = run(plan.summary_sql)[0]
-    assert summary["service_span_count"] == 3
-    assert summary["model_token_count"] == 15
-    assert summary["general_tool_fail_ratio"] == 1.0
-    pie = run(plan.pie_sql["model_name"])
-    assert {r["pie_key"]: r["model_total_count_pie"] for r in pie if r["model_total_count_pie"]} == {"m1": 1}
-    series = run(plan.series_sql)
-    assert [(r["drill"], r["service_span_count"]) for r in series] == [("all", 3)]
+    rows = run(plan.sql)  # one scan: series, summary and pie rows, told apart by GROUPING()
+    summary = [r for r in rows if r["grouped_bucket"] == 1 and r["grouped_model_name"] == 1]
+    assert len(summary) == 1
+    assert summary[0]["service_span_count"] == 3
+    assert summary[0]["model_token_count"] == 15
+    assert summary[0]["general_tool_fail_ratio"] == 1.0
+    pie = {r["model_name"]: r["model_total_count_pie"] for r in rows if r["grouped_model_name"] == 0}
+    assert {key: value for key, value in pie.items() if value} == {"m1": 1}
+    series = [(r["drill"], r["service_span_count"]) for r in rows if r["grouped_bucket"] == 0]
+    assert series == [("all", 3)]
+    drilled = metrics.plan(relation, SCOPE, ["model_token_count"], "1hour", "model_name")
+    by_model = {r["drill"]: r["model_token_count"] for r in run(drilled.sql) if r["grouped_bucket"] == 0}
+    assert by_model == {"m1": 15, None: 0}  # None: the spans outside the drill-down, which the service drops
 
 
 def test_metric_plans_refuse_what_they_cannot_answer() -> None:

@@ -1,7 +1,7 @@
 """Observability metrics (reference §8): each metric is one aggregate over the deduplicated spans.
 
-A request becomes at most three queries whatever it asks: one grouped by time bucket (and drill-down
-value), one for the summaries, and one per pie dimension.
+A request is one query whatever it asks: GROUPING SETS compute the time series (by bucket and
+drill-down value), the summaries and every pie from a single scan of the spans.
 """
 
 from dataclasses import dataclass
@@ -25,11 +25,11 @@ DRILL_DOWN_SPANS = {"model_name": MODEL, "tool_name": TOOL}
 @dataclass(frozen=True)
 class Metric:
     name: str
-    # An aggregate over the bucket's rows; {seconds} is replaced by the bucket's (or window's) length.
-    expression: str
+    expression: str  # an aggregate over a group's rows
     columns: tuple[str, ...]
     additive: bool = False  # an empty bucket is 0 (counts and sums), not missing (averages and ratios)
     pie_by: str | None = None  # a pie: the aggregate grouped by this column
+    per_seconds: float | None = None  # a rate: the aggregate × this ÷ the bucket's (or window's) seconds
 
 
 def _count(condition: str) -> str:
@@ -76,10 +76,10 @@ def _definitions(dialect: Dialect) -> list[Metric]:
         # Upstream's name for the count of successful model calls.
         Metric("model_success_error_count", _count(f"{MODEL} AND status_code = 0"), BASE, additive=True),
         Metric("model_success_ratio", _ratio(f"{MODEL} AND status_code = 0", MODEL), BASE),
-        Metric("model_qps_all", f"({_count(MODEL)} * 1.0 / {{seconds}})", BASE),
-        Metric("model_qpm_all", f"({_count(MODEL)} * 60.0 / {{seconds}})", BASE),
-        Metric("model_tps", f"({_sum(MODEL, TOKENS)} * 1.0 / {{seconds}})", (*BASE, *model_tokens)),
-        Metric("model_tpm", f"({_sum(MODEL, TOKENS)} * 60.0 / {{seconds}})", (*BASE, *model_tokens)),
+        Metric("model_qps_all", _count(MODEL), BASE, per_seconds=1),
+        Metric("model_qpm_all", _count(MODEL), BASE, per_seconds=60),
+        Metric("model_tps", _sum(MODEL, TOKENS), (*BASE, *model_tokens), per_seconds=1),
+        Metric("model_tpm", _sum(MODEL, TOKENS), (*BASE, *model_tokens), per_seconds=60),
         *_wrapped("model_duration", MODEL, "duration", dialect, (*BASE, "duration")),
         *_wrapped("model_ttft", f"{MODEL} AND {ttft} IS NOT NULL", ttft, dialect, (*BASE, "tags_long")),
         Metric(
@@ -109,8 +109,8 @@ def _definitions(dialect: Dialect) -> list[Metric]:
         Metric("service_span_success_count", _count("status_code = 0"), BASE, additive=True),
         Metric("service_user_count", f"count(DISTINCT {user})", ("tags_string",), additive=True),
         Metric("service_message_count", f"count(DISTINCT {message})", ("tags_string",), additive=True),
-        Metric("service_qps_all", f"({_count(ROOT)} * 1.0 / {{seconds}})", BASE),
-        Metric("service_qpm_all", f"({_count(ROOT)} * 60.0 / {{seconds}})", BASE),
+        Metric("service_qps_all", _count(ROOT), BASE, per_seconds=1),
+        Metric("service_qpm_all", _count(ROOT), BASE, per_seconds=60),
         Metric("service_success_ratio", _ratio(f"{ROOT} AND status_code = 0", ROOT), BASE),
         *_wrapped("service_duration", ROOT, "duration", dialect, (*BASE, "duration")),
     ]
@@ -138,11 +138,12 @@ def catalog(dialect: Dialect) -> dict[str, Metric]:
 
 @dataclass(frozen=True)
 class MetricsPlan:
-    series_sql: str | None
-    summary_sql: str | None
-    pie_sql: dict[str, str]  # pie column → SQL
+    sql: str
     metrics: list[Metric]
     bucket_us: int
+    window_s: int
+    pie_columns: list[str]
+    drilled: bool  # series rows with no drill-down value are spans outside the drill-down (drop them)
 
 
 def plan(
@@ -161,39 +162,28 @@ def plan(
         raise InvalidInput(f"granularity must be one of {', '.join(GRANULARITY_US)}")
     if (scope.end_us - scope.start_us) // bucket_us > MAX_BUCKETS:
         raise InvalidInput(f"that time range has more than {MAX_BUCKETS} {granularity} buckets; choose a coarser one")
-    drill_column = None
+    drill_expression = "'all'"
+    columns = {"start_time", "trace_id", "span_id"}
     if drill_down:
         drill_column = DRILL_DOWN_COLUMNS.get(drill_down)
         if drill_column is None:
             raise InvalidInput(f"drill-down works on {', '.join(DRILL_DOWN_COLUMNS)}")
+        only = DRILL_DOWN_SPANS.get(drill_down)
+        drill_expression = f"CASE WHEN {only} THEN {drill_column} END" if only else drill_column
+        columns.update({drill_column, "span_type"})
     metrics = [known[name] for name in dict.fromkeys(names)]
-    where = scope_predicate(scope, relation.dialect)
+    pie_columns = list(dict.fromkeys(m.pie_by for m in metrics if m.pie_by))
+    columns.update(pie_columns)
+    for metric in metrics:
+        columns.update(metric.columns)
     dialect = relation.dialect
-
-    def source(extra: tuple[str, ...], only: str | None = None) -> str:
-        columns = {"start_time", "trace_id", "span_id", *extra}
-        for metric in metrics:
-            columns.update(metric.columns)
-        return relation.spans(sorted(columns), f"{where} AND {only}" if only else where, dedupe=True)
-
+    spans = relation.spans(sorted(columns), scope_predicate(scope, dialect), dedupe=True)
+    bucket = f"{dialect.int_div('start_time', bucket_us)} * {bucket_us}"
+    keyed = f"(SELECT *, {bucket} AS bucket, {drill_expression} AS drill FROM {spans} AS s0)"
+    flags = ", ".join(f"GROUPING({column}) AS grouped_{column}" for column in ("bucket", *pie_columns))
+    values = ", ".join(f"{metric.expression} AS {metric.name}" for metric in metrics)
+    sets = ", ".join(["(bucket, drill)", "()", *(f"({column})" for column in pie_columns)])
+    keys = ", ".join(["bucket", "drill", *pie_columns])
+    sql = f"SELECT {keys}, {flags}, {values} FROM {keyed} AS s GROUP BY GROUPING SETS ({sets})"
     window_s = max(1, (scope.end_us - scope.start_us) // 1_000_000)
-    plain = [m for m in metrics if m.pie_by is None]
-    pies = [m for m in metrics if m.pie_by is not None]
-    series_sql = summary_sql = None
-    if plain:
-        bucket = f"{dialect.int_div('start_time', bucket_us)} * {bucket_us}"
-        group = (drill_column,) if drill_column else ()
-        series_cols = ", ".join(f"{m.expression.format(seconds=bucket_us // 1_000_000)} AS {m.name}" for m in plain)
-        key = f", {drill_column} AS drill" if drill_column else ", 'all' AS drill"
-        only = DRILL_DOWN_SPANS.get(drill_down or "")
-        series_sql = (
-            f"SELECT {bucket} AS bucket{key}, {series_cols} FROM {source(group, only)} AS s GROUP BY 1, 2 ORDER BY 1"
-        )
-        summary_cols = ", ".join(f"{m.expression.format(seconds=window_s)} AS {m.name}" for m in plain)
-        summary_sql = f"SELECT {summary_cols} FROM {source(())} AS s"
-    pie_sql: dict[str, str] = {}
-    for column in dict.fromkeys(m.pie_by for m in pies if m.pie_by):
-        members = [m for m in pies if m.pie_by == column]
-        cols = ", ".join(f"{m.expression} AS {m.name}" for m in members)
-        pie_sql[column] = f"SELECT {column} AS pie_key, {cols} FROM {source((column,))} AS s GROUP BY 1"
-    return MetricsPlan(series_sql, summary_sql, pie_sql, metrics, bucket_us)
+    return MetricsPlan(sql, metrics, bucket_us, window_s, pie_columns, drilled=drill_down is not None)
