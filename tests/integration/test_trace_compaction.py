@@ -138,3 +138,42 @@ def test_a_crashed_compaction_neither_loses_nor_duplicates_spans(stack: RunningS
         f"/api/observability/v1/traces/{trace_id}", params={"workspace_id": account.workspace_id}
     ).json()
     assert len(trace["spans"]) == BATCHES * SPANS_PER_BATCH
+
+
+def test_retention_deletes_only_partitions_past_the_workspace_ttl(stack: RunningStack, account: Account) -> None:
+    token = create_token(account)
+    response = httpx.post(
+        f"{stack.base_url}/v1/loop/traces/ingest",
+        content=json.dumps(_batch(account.workspace_id, secrets.token_hex(16))),
+        headers=bearer(token) | {"content-type": "application/json"},
+    )
+    assert response.json()["code"] == 0
+    deadline = time.monotonic() + 15
+    while not _files(stack, account.workspace_id):
+        assert time.monotonic() < deadline, "the writer stored nothing"
+        time.sleep(0.1)
+    settings = account.client.put(
+        "/api/observability/v1/trace_settings", json={"workspace_id": account.workspace_id, "ttl_days": 3}
+    )
+    assert settings.status_code == 200 and settings.json()["ttl_days"] == 3
+    s3 = stack.boto3_client("s3")
+    prefix = f"spans/workspace_id={account.workspace_id}/"
+    current = s3.list_objects_v2(Bucket="loop-dev-traces", Prefix=prefix)["Contents"][0]["Key"]
+    # Partitions of 5 and of 2 days ago, copies of the current file (ingest refuses spans that old).
+    for days, name in ((5, "expired"), (2, "kept")):
+        moment = time.gmtime(time.time() - days * 86_400)
+        key = f"{prefix}date={time.strftime('%Y-%m-%d', moment)}/hour={time.strftime('%H', moment)}/{name}.parquet"
+        s3.copy_object(Bucket="loop-dev-traces", CopySource={"Bucket": "loop-dev-traces", "Key": current}, Key=key)
+
+    done = subprocess.run(
+        [sys.executable, "localstack/workers.py", "retention"],
+        cwd=REPO_ROOT,
+        env=_job_env(stack),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    remaining = _files(stack, account.workspace_id)
+    assert "expired.parquet" not in remaining
+    assert "kept.parquet" in remaining and current.rsplit("/", 1)[1] in remaining

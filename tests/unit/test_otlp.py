@@ -29,9 +29,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import Status, StatusCode, Tracer
 
 from shared.errors import InvalidInput, PayloadTooLarge
-from shared.traces import otlp
 from shared.traces.normalize import normalize_batch
-from shared.traces.otlp import decode_export_request, encode_export_response, otlp_to_upload_spans
+from shared.traces.otlp import decode_export_request, encode_export_response, otlp_to_upload_spans, wire
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -796,7 +795,7 @@ def test_bad_requests_raise_invalid_input_saying_what_to_do(
 
 
 def test_a_decompression_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(otlp, "MAX_DECODED_BYTES", 1024)
+    monkeypatch.setattr(wire, "MAX_DECODED_BYTES", 1024)
     with pytest.raises(PayloadTooLarge, match="decompressed body exceeds"):
         decode_export_request(gzip.compress(b"\x00" * 4096), PROTOBUF, "gzip")
 
@@ -854,3 +853,15 @@ def test_importing_and_decoding_json_do_not_load_protobuf() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+
+
+def test_an_error_false_attribute_does_not_fail_the_span() -> None:
+    span = _one(lambda tracer: tracer.start_span("ok", attributes={"error": False}).end())
+    assert span["status_code"] == 0
+    assert span["tags_bool"] == {"error": False}
+
+
+def test_a_non_ascii_digit_in_a_flattened_key_is_an_ordinary_tag() -> None:
+    attributes = {"gen_ai.prompt.\u00b2.role": "user", "gen_ai.request.model": "m"}
+    span = _one(lambda tracer: tracer.start_span("llm", attributes=attributes).end())
+    assert span["span_type"] == "model"

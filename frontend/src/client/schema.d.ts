@@ -1439,6 +1439,8 @@ export interface components {
             annotation: components["schemas"]["AnnotationInput"];
             /** Platform Type */
             platform_type?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
         };
         /** CreateAnnotationResponse */
         CreateAnnotationResponse: {
@@ -3583,6 +3585,8 @@ export interface components {
             annotation: components["schemas"]["AnnotationInput"];
             /** Platform Type */
             platform_type?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
         };
         /** UpdateCommitLabelsRequest */
         UpdateCommitLabelsRequest: {
@@ -5806,7 +5810,9 @@ export interface operations {
     };
     "traces-create_manual_annotation": {
         parameters: {
-            query?: never;
+            query?: {
+                workspace_id?: string | number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5998,7 +6004,9 @@ export interface operations {
     };
     "traces-update_manual_annotation": {
         parameters: {
-            query?: never;
+            query?: {
+                workspace_id?: string | number | null;
+            };
             header?: never;
             path: {
                 annotation_id: string;
@@ -10728,6 +10736,11 @@ export interface operations {
             content: {
                 "application/json": {
                     spans: {
+                        /**
+                         * Call Type
+                         * @default Custom
+                         */
+                        call_type?: string;
                         /**
                          * Duration Micros
                          * @default 0
