@@ -79,11 +79,14 @@ class QueuePoller(threading.Thread):
         messages = self._receive(self.worker.batch_size, 1)
         if not messages:
             return 0
-        # SQS returns at most 10 per call; Lambda's batching window gathers more, and so does this.
-        while len(messages) < self.worker.batch_size:
-            more = self._receive(self.worker.batch_size - len(messages), 0)
+        # SQS returns at most 10 per call; for bigger batches Lambda's batching window gathers more, and so
+        # does this (a message already in the batch, visible again, is not added twice).
+        seen = {message["MessageId"] for message in messages}
+        while self.worker.batch_size > 10 and len(messages) < self.worker.batch_size:
+            more = [m for m in self._receive(self.worker.batch_size - len(messages), 0) if m["MessageId"] not in seen]
             if not more:
                 break
+            seen.update(message["MessageId"] for message in more)
             messages += more
         try:
             event = sqs_event(messages, self.queue_arn, self.region)

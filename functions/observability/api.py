@@ -15,6 +15,7 @@ from shared.ids import Int64
 from shared.traces.retention import TTL_CHOICES, set_ttl_days, ttl_days
 
 traces = APIRouter(prefix="/api/observability/v1", tags=["traces"])
+# GET and DELETE routes declare `workspace_id` for the generated client; ConsoleWorkspace reads and checks it.
 observability_openapi = APIRouter(prefix="/v1/loop", tags=["observability-openapi"])
 
 
@@ -29,7 +30,9 @@ async def list_spans(body: schemas.ListSpansRequest, scope: ConsoleWorkspace) ->
 
 @traces.get("/traces/meta_info", response_model=schemas.GetTracesMetaInfoResponse)
 def get_traces_meta_info(
-    scope: ConsoleWorkspace, span_list_type: Annotated[str | None, Query()] = None
+    scope: ConsoleWorkspace,
+    workspace_id: Annotated[Int64, Query(description="the workspace")],
+    span_list_type: Annotated[str | None, Query()] = None,
 ) -> schemas.GetTracesMetaInfoResponse:
     return schemas.GetTracesMetaInfoResponse(
         field_metas=meta.field_metas(span_list_type),
@@ -42,6 +45,7 @@ def get_traces_meta_info(
 async def get_trace(
     trace_id: TraceId,
     scope: ConsoleWorkspace,
+    workspace_id: Annotated[Int64, Query(description="the workspace")],
     start_time: Annotated[Int64 | None, Query()] = None,
     end_time: Annotated[Int64 | None, Query()] = None,
     span_ids: Annotated[list[SpanId] | None, Query()] = None,
@@ -73,7 +77,9 @@ def update_view(view_id: Int64, body: schemas.UpdateViewRequest, scope: ConsoleW
 
 
 @traces.delete("/views/{view_id}", response_model=Envelope)
-def delete_view(view_id: Int64, scope: ConsoleWorkspace) -> Envelope:
+def delete_view(
+    view_id: Int64, scope: ConsoleWorkspace, workspace_id: Annotated[Int64, Query(description="the workspace")]
+) -> Envelope:
     views.delete(scope, view_id)
     return Envelope()
 
@@ -131,7 +137,10 @@ def update_manual_annotation(
 
 @traces.delete("/annotations/{annotation_id}", response_model=Envelope)
 def delete_manual_annotation(
-    annotation_id: str, trace_id: Annotated[TraceId, Query()], scope: ConsoleWorkspace
+    annotation_id: str,
+    trace_id: Annotated[TraceId, Query()],
+    scope: ConsoleWorkspace,
+    workspace_id: Annotated[Int64, Query(description="the workspace")],
 ) -> Envelope:
     annotations.delete(scope, trace_id, annotation_id)
     return Envelope()
@@ -165,7 +174,9 @@ async def get_drill_down_values(
 
 
 @traces.get("/metrics/names", response_model=schemas.MetricNamesResponse)
-def list_metric_names(scope: ConsoleWorkspace) -> schemas.MetricNamesResponse:
+def list_metric_names(
+    scope: ConsoleWorkspace, workspace_id: Annotated[Int64, Query(description="the workspace")]
+) -> schemas.MetricNamesResponse:
     return schemas.MetricNamesResponse(metric_names=metrics.metric_names())
 
 
@@ -173,7 +184,9 @@ def list_metric_names(scope: ConsoleWorkspace) -> schemas.MetricNamesResponse:
 
 
 @traces.get("/trace_settings", response_model=schemas.TraceSettingsResponse)
-def get_trace_settings(scope: ConsoleWorkspace) -> schemas.TraceSettingsResponse:
+def get_trace_settings(
+    scope: ConsoleWorkspace, workspace_id: Annotated[Int64, Query(description="the workspace")]
+) -> schemas.TraceSettingsResponse:
     return schemas.TraceSettingsResponse(ttl_days=ttl_days(str(scope.workspace_id)), ttl_choices=list(TTL_CHOICES))
 
 

@@ -101,7 +101,7 @@ def visible_delay(account: Account, token: str, samples: int) -> None:
     import cozeloop
 
     client = cozeloop.new_client(
-        api_base_url=account.client.base_url, workspace_id=account.workspace_id, api_token=token
+        api_base_url=str(account.client.base_url), workspace_id=account.workspace_id, api_token=token
     )
     delays: list[float] = []
     for _ in range(samples):

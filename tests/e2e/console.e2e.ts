@@ -90,9 +90,9 @@ describe("the console", () => {
     for (const label of ["Prompts", "Playground", "Datasets", "Evaluators", "Experiments", "Traces", "Metrics", "Tags"]) {
       expect(await page.getByRole("link", { name: label, exact: true }).count(), label).toBe(1);
     }
-    await page.getByRole("link", { name: "Traces", exact: true }).click();
-    await page.waitForURL(/\/observation\/traces$/);
-    await page.getByRole("heading", { name: "Traces" }).waitFor();
+    await page.getByRole("link", { name: "Datasets", exact: true }).click();
+    await page.waitForURL(/\/evaluation\/datasets$/);
+    await page.getByRole("heading", { name: "Datasets" }).waitFor();
     expect(await page.getByText(/coming soon/i).count()).toBeGreaterThan(0);
     await screenshot(page, "planned-page");
   });

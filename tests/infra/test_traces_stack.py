@@ -205,7 +205,7 @@ def test_each_scheduled_job_has_a_function_run_by_a_rate_rule(
 
 
 def test_the_observability_jobs_are_compaction_and_retention(template: assertions.Template) -> None:
-    assert [(job.name, job.every_minutes) for job in OBSERVABILITY.schedules] == [("compact", 10), ("retention", 60)]
+    assert [(job.name, job.every_minutes) for job in OBSERVABILITY.schedules] == [("compact", 2), ("retention", 60)]
     assert len(resources_of(template, "AWS::Events::Rule")) == sum(len(spec.schedules) for spec in FUNCTIONS)
 
 

@@ -10,4 +10,13 @@ export const queryKeys = {
   commits: (promptId: string) => ["prompt", promptId, "commits"] as const,
   labels: (spaceId: string) => ["spaces", spaceId, "prompt-labels"] as const,
   models: (spaceId: string) => ["spaces", spaceId, "models"] as const,
+  traces: (spaceId: string) => ["spaces", spaceId, "traces"] as const,
+  spanList: (spaceId: string, params: unknown) => ["spaces", spaceId, "traces", "spans", params] as const,
+  traceAdvance: (spaceId: string, traceIds: readonly string[]) => ["spaces", spaceId, "traces", "advance", traceIds] as const,
+  trace: (spaceId: string, traceId: string) => ["spaces", spaceId, "traces", "trace", traceId] as const,
+  traceMeta: (spaceId: string, spanListType: string) => ["spaces", spaceId, "traces", "meta", spanListType] as const,
+  traceViews: (spaceId: string) => ["spaces", spaceId, "trace-views"] as const,
+  metricNames: (spaceId: string) => ["spaces", spaceId, "metrics", "names"] as const,
+  metrics: (spaceId: string, params: unknown) => ["spaces", spaceId, "metrics", "list", params] as const,
+  drillDownValues: (spaceId: string, params: unknown) => ["spaces", spaceId, "metrics", "drill-down", params] as const,
 };

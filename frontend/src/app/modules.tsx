@@ -60,8 +60,8 @@ export const MODULE_GROUPS: ModuleGroup[] = [
     key: "observation",
     label: "Observation",
     items: [
-      { key: "traces", label: "Traces", path: "observation/traces", icon: <IconFlowChartStroked aria-hidden />, status: "planned", summary: "Search and inspect the traces your apps report." },
-      { key: "metrics", label: "Metrics", path: "observation/metrics", icon: <IconHistogram aria-hidden />, status: "planned", summary: "Latency, tokens and error rates over time." },
+      { key: "traces", label: "Traces", path: "observation/traces", icon: <IconFlowChartStroked aria-hidden />, status: "ready", page: lazy(() => import("../routes/observation/TracesPage")), summary: "Search and inspect the traces your apps report." },
+      { key: "metrics", label: "Metrics", path: "observation/metrics", icon: <IconHistogram aria-hidden />, status: "ready", page: lazy(() => import("../routes/observation/MetricsPage")), summary: "Latency, tokens and error rates over time." },
     ],
   },
   {

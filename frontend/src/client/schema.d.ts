@@ -6106,6 +6106,8 @@ export interface operations {
         parameters: {
             query: {
                 trace_id: string;
+                /** @description the workspace */
+                workspace_id: string | number;
             };
             header?: never;
             path: {
@@ -6392,7 +6394,10 @@ export interface operations {
     };
     "traces-list_metric_names": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6580,7 +6585,10 @@ export interface operations {
     };
     "traces-get_trace_settings": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6864,7 +6872,9 @@ export interface operations {
     };
     "traces-get_traces_meta_info": {
         parameters: {
-            query?: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
                 span_list_type?: string | null;
             };
             header?: never;
@@ -6958,7 +6968,9 @@ export interface operations {
     };
     "traces-get_trace": {
         parameters: {
-            query?: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
                 start_time?: string | number | null;
                 end_time?: string | number | null;
                 span_ids?: string[] | null;
@@ -7346,7 +7358,10 @@ export interface operations {
     };
     "traces-delete_view": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
             header?: never;
             path: {
                 view_id: string | number;

@@ -23,7 +23,9 @@ export function ConnectSdkPanel({ workspaceId }: { workspaceId: string }) {
       </p>
       <p className="loop-muted">
         Prompts you commit under Prompts are served to the SDK (<code>get_prompt</code>, <code>prompt_format</code>,{" "}
-        <code>execute_prompt</code>). Traces are not stored yet: they appear once the Observation module lands.
+        <code>execute_prompt</code>). Spans your app reports (<code>client.start_span(...)</code>, then <code>client.flush()</code>) show up in the{" "}
+        <Link to={paths.spaceModule(workspaceId, "observation/traces")}>trace list</Link> about a second later, and feed the{" "}
+        <Link to={paths.spaceModule(workspaceId, "observation/metrics")}>metrics dashboard</Link>.
       </p>
       <Tabs type="button" keepDOM={false} size="small">
         <TabPane tab="Environment variables" itemKey="env">

@@ -10,5 +10,12 @@ export const PYTHON_SNIPPET = [
   "client = cozeloop.new_client()  # reads the COZELOOP_* variables",
   'prompt = client.get_prompt("my.prompt", label="production")  # one you committed under Prompts',
   'print(client.execute_prompt("my.prompt", variable_vals={"question": "Hi"}).message.content)',
+  "",
+  "# Traces: each span shows up under Observation > Traces about a second after it is sent",
+  'with client.start_span("handle_request", "custom") as span:',
+  '    span.set_input("Hi")',
+  '    span.set_tags({"tenant": "acme"})',
+  '    span.set_output("Hello!")',
+  "client.flush()  # spans are sent in the background; flush (or close) before exiting",
   "client.close()",
 ].join("\n");

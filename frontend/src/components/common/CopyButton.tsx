@@ -3,7 +3,8 @@ import { Button, Toast } from "@douyinfe/semi-ui";
 import { useEffect, useState } from "react";
 import { copyText } from "../../lib/clipboard";
 
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+/** `compact`: a small icon-only button (in table cells), named by `label`. */
+export function CopyButton({ text, label = "Copy", compact = false }: { text: string; label?: string; compact?: boolean }) {
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
@@ -20,6 +21,21 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
       Toast.error(error instanceof Error ? error.message : "Copy failed");
     }
   };
+
+  if (compact) {
+    return (
+      <Button
+        size="small"
+        theme="borderless"
+        icon={copied ? <IconTick aria-hidden /> : <IconCopy aria-hidden />}
+        onClick={(event) => {
+          event.stopPropagation();
+          void onClick();
+        }}
+        aria-label={copied ? "Copied" : label}
+      />
+    );
+  }
 
   return (
     <Button icon={copied ? <IconTick aria-hidden /> : <IconCopy aria-hidden />} onClick={onClick} aria-label={copied ? "Copied" : label}>

@@ -1,0 +1,257 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { mockFetch, ok, PERSONAL_SPACE, USER } from "../../test/fetchMock";
+import { renderApp } from "../../test/render";
+
+const TRACE = "6364e077140622d359c7ce4488a38d80";
+const TEXT = ["match", "not_match", "eq", "not_eq", "in", "not_in", "exist", "not_exist"];
+
+function outputSpan(fields: Record<string, unknown>) {
+  return {
+    trace_id: TRACE,
+    span_id: "6c91a4376eea6c21",
+    parent_id: "0",
+    span_name: "handle_request",
+    span_type: "custom",
+    type: "unknwon",
+    started_at: "1795662950641",
+    duration: "6",
+    status: "success",
+    status_code: 0,
+    input: '{"question": "What is the weather in Paris?"}',
+    output: "Sunny and 24 degrees.",
+    logic_delete_date: "0",
+    service_name: "",
+    logid: "",
+    call_type: "Custom",
+    tags_string: { tenant: "acme" },
+    tags_long: {},
+    tags_double: {},
+    custom_tags: { tenant: "acme" },
+    system_tags: {},
+    annotations: [],
+    ...fields,
+  };
+}
+
+const ROOT = outputSpan({});
+const LLM = outputSpan({
+  span_id: "4e06f3a9324822d4",
+  parent_id: ROOT.span_id,
+  span_name: "llm_call",
+  span_type: "model",
+  started_at: "1795662950644",
+  duration: "3",
+  input: '{"messages":[{"role":"system","content":"You are a weather assistant."},{"role":"user","content":"What is the weather in Paris?"}]}',
+  output: '{"choices":[{"finish_reason":"stop","index":0,"message":{"role":"assistant","content":"Sunny and 24 degrees."}}]}',
+  tags_string: { model_name: "gpt-4o-mini" },
+  tags_long: { input_tokens: "12", output_tokens: "6" },
+});
+
+const SYSTEM_VIEWS = [
+  { id: "1", view_name: "Exceptions", span_list_type: "root_span", is_system: true, filters: '{"query_and_or": "and", "filter_fields": [{"field_name": "status", "field_type": "string", "values": ["error"], "query_type": "in"}]}' },
+  { id: "2", view_name: "High latency", span_list_type: "root_span", is_system: true, filters: '{"query_and_or": "and", "filter_fields": [{"field_name": "duration", "field_type": "long", "values": ["10000"], "query_type": "gte"}]}' },
+];
+const USER_VIEW = {
+  id: "77",
+  view_name: "Acme LLM",
+  span_list_type: "llm_span",
+  is_system: false,
+  filters: JSON.stringify({ query_and_or: "and", filter_fields: [{ field_name: "tenant", field_type: "string", values: ["acme"], query_type: "eq", is_custom: true }] }),
+};
+
+interface Sent {
+  lists: Record<string, unknown>[];
+  views: Record<string, unknown>[];
+  deleted: string[];
+  traceUrls: string[];
+}
+
+function mockObservability(): Sent {
+  const sent: Sent = { lists: [], views: [], deleted: [], traceUrls: [] };
+  let views = [...SYSTEM_VIEWS, USER_VIEW];
+  const spy = mockFetch({
+    "GET /api/foundation/v1/users/session": ok({ user_info: USER }),
+    "GET /api/foundation/v1/spaces/200": ok({ space: PERSONAL_SPACE }),
+    "POST /api/foundation/v1/spaces/list": ok({ spaces: [PERSONAL_SPACE], total: 1 }),
+    "GET /api/observability/v1/traces/meta_info": ok({
+      field_metas: {
+        status: { value_type: "string", filter_types: ["in", "not_in"], field_options: { string_list: ["success", "error"] } },
+        span_name: { value_type: "string", filter_types: TEXT },
+        duration: { value_type: "long", filter_types: ["eq", "gt", "gte", "lt", "lte"] },
+      },
+    }),
+    "POST /api/observability/v1/views/list": () => ok({ views }),
+    "POST /api/observability/v1/views": (body) => {
+      sent.views.push(body as Record<string, unknown>);
+      views = [...views, { ...(body as typeof USER_VIEW), id: "88", is_system: false }];
+      return ok({ id: "88" });
+    },
+    "DELETE /api/observability/v1/views/77": () => {
+      sent.deleted.push("77");
+      views = views.filter((view) => view.id !== "77");
+      return ok({});
+    },
+    "POST /api/observability/v1/spans/list": (body) => {
+      sent.lists.push(body as Record<string, unknown>);
+      return ok({ spans: [ROOT], next_page_token: "", has_more: false });
+    },
+    "POST /api/observability/v1/traces/batch_get_advance_info": () => ok({ traces_advance_info: [{ trace_id: TRACE, tokens: { input: "12", output: "6" } }] }),
+    [`GET /api/observability/v1/traces/${TRACE}`]: () => ok({ spans: [LLM, ROOT], traces_advance_info: { trace_id: TRACE, tokens: { input: "12", output: "6" } } }),
+  });
+  // Keep the full URLs of trace reads (to check the workspace is sent).
+  const original = spy.getMockImplementation()!;
+  spy.mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes(`/traces/${TRACE}`)) sent.traceUrls.push(url);
+    return original(input, init);
+  });
+  return sent;
+}
+
+const PAGE = "/console/enterprise/personal/space/200/observation/traces";
+const last = <T,>(items: T[]): T => items[items.length - 1]!;
+
+describe("TraceExplorer", () => {
+  // jsdom lays nothing out: give the span tree's viewport a height, as the virtualiser measures it.
+  beforeEach(() => {
+    vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains("loop-span-tree") ? 600 : 0;
+    });
+  });
+
+  it("lists root spans with their trace's tokens, and applies saved views (tab and filters)", async () => {
+    const sent = mockObservability();
+    renderApp(PAGE);
+    const table = await screen.findByRole("table", { name: "Spans" }, { timeout: 5000 });
+    const row = await within(table).findByRole("row", { name: /handle_request/ });
+    await waitFor(() => expect(row).toHaveTextContent("18"));
+    expect(last(sent.lists)).toMatchObject({ workspace_id: "200", span_list_type: "root_span", page_size: 50, filters: null, page_token: null });
+
+    fireEvent.click(await screen.findByRole("button", { name: "Exceptions (built-in)" }));
+    await waitFor(() =>
+      expect(last(sent.lists)).toMatchObject({
+        span_list_type: "root_span",
+        filters: { query_and_or: "and", filter_fields: [{ field_name: "status", field_type: "string", query_type: "in", values: ["error"] }] },
+      }),
+    );
+    expect(screen.getByRole("button", { name: "Exceptions (built-in)" })).toHaveAttribute("aria-pressed", "true");
+
+    fireEvent.click(screen.getByRole("button", { name: "Acme LLM" }));
+    await waitFor(() =>
+      expect(last(sent.lists)).toMatchObject({
+        span_list_type: "llm_span",
+        filters: { filter_fields: [{ field_name: "tenant", field_type: "string", query_type: "eq", values: ["acme"], is_custom: true }] },
+      }),
+    );
+    expect(screen.getByRole("tab", { name: "LLM spans" })).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByLabelText("Tag key of filter 1")).toHaveValue("tenant");
+  });
+
+  it("builds a custom tag filter, applies it, and saves it as a view", async () => {
+    const sent = mockObservability();
+    renderApp(PAGE);
+    await screen.findByRole("table", { name: "Spans" }, { timeout: 5000 });
+
+    fireEvent.click(screen.getByRole("button", { name: "Add custom tag filter" }));
+    fireEvent.change(screen.getByLabelText("Tag key of filter 1"), { target: { value: "tenant" } });
+    fireEvent.change(screen.getByLabelText("Value of filter 1"), { target: { value: "acme" } });
+    expect(screen.getByText("Not applied yet")).toBeInTheDocument();
+    const before = sent.lists.length;
+    fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+    await waitFor(() => expect(sent.lists.length).toBeGreaterThan(before));
+    expect(last(sent.lists).filters).toEqual({ query_and_or: "and", filter_fields: [{ field_name: "tenant", field_type: "string", query_type: "eq", values: ["acme"], is_custom: true }] });
+
+    fireEvent.click(screen.getByRole("button", { name: "Save as view" }));
+    const dialog = await screen.findByRole("dialog");
+    fireEvent.change(within(dialog).getByLabelText("View name"), { target: { value: "Acme" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Save view" }));
+    await waitFor(() => expect(sent.views).toHaveLength(1));
+    expect(sent.views[0]).toEqual({
+      workspace_id: "200",
+      platform_type: "cozeloop",
+      view_name: "Acme",
+      span_list_type: "root_span",
+      filters: '{"query_and_or":"and","filter_fields":[{"field_name":"tenant","field_type":"string","query_type":"eq","values":["acme"],"is_custom":true}]}',
+    });
+    const saved = await screen.findByRole("button", { name: "Acme" });
+    expect(saved).toHaveAttribute("aria-pressed", "true");
+  });
+
+  it("deletes a workspace view only after confirmation; built-in views have no delete", async () => {
+    const sent = mockObservability();
+    renderApp(PAGE);
+    await screen.findByRole("button", { name: "Acme LLM" }, { timeout: 5000 });
+    expect(screen.queryByRole("button", { name: "Delete view Exceptions" })).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Delete view Acme LLM" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(sent.deleted).toEqual([]);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(sent.deleted).toEqual(["77"]));
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Acme LLM" })).not.toBeInTheDocument());
+  });
+
+  it("loads the next page with the server's keyset token, never an offset", async () => {
+    const sent = mockObservability();
+    const second = outputSpan({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request", started_at: "1795662000000" });
+    mockFetch({
+      "GET /api/foundation/v1/users/session": ok({ user_info: USER }),
+      "GET /api/foundation/v1/spaces/200": ok({ space: PERSONAL_SPACE }),
+      "POST /api/foundation/v1/spaces/list": ok({ spaces: [PERSONAL_SPACE], total: 1 }),
+      "GET /api/observability/v1/traces/meta_info": ok({ field_metas: {} }),
+      "POST /api/observability/v1/views/list": ok({ views: SYSTEM_VIEWS }),
+      "POST /api/observability/v1/traces/batch_get_advance_info": ok({ traces_advance_info: [] }),
+      "POST /api/observability/v1/spans/list": (body) => {
+        sent.lists.push(body as Record<string, unknown>);
+        return (body as { page_token: string | null }).page_token === "cursor-1"
+          ? ok({ spans: [second], next_page_token: "", has_more: false })
+          : ok({ spans: [ROOT], next_page_token: "cursor-1", has_more: true });
+      },
+    });
+    renderApp(PAGE);
+    await screen.findByRole("link", { name: "handle_request" }, { timeout: 5000 });
+    expect(screen.getByText(/1 trace shown, 50 more per page/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+    await screen.findByRole("link", { name: "older_request" });
+    expect(sent.lists.map((body) => body.page_token)).toEqual([null, "cursor-1"]);
+    expect(sent.lists.every((body) => !("offset" in body) && body.page_size === 50)).toBe(true);
+    expect(screen.getByRole("link", { name: "handle_request" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    expect(screen.getByText(/2 traces shown, that is all/)).toBeInTheDocument();
+  });
+
+  it("shows the server's message and a Retry when the list fails, and how to send traces when it is empty", async () => {
+    let fail = true;
+    mockFetch({
+      "GET /api/foundation/v1/users/session": ok({ user_info: USER }),
+      "GET /api/foundation/v1/spaces/200": ok({ space: PERSONAL_SPACE }),
+      "POST /api/foundation/v1/spaces/list": ok({ spaces: [PERSONAL_SPACE], total: 1 }),
+      "GET /api/observability/v1/traces/meta_info": ok({ field_metas: {} }),
+      "POST /api/observability/v1/views/list": ok({ views: SYSTEM_VIEWS }),
+      "POST /api/observability/v1/spans/list": () => (fail ? { status: 400, body: { code: 400, msg: "the time range may span at most 180 days" } } : ok({ spans: [], next_page_token: "", has_more: false })),
+    });
+    renderApp(PAGE);
+    // (Toasts of earlier tests may still be on the page: find the banner by its message.)
+    const message = await screen.findByText("the time range may span at most 180 days", {}, { timeout: 5000 });
+    const alert = message.closest<HTMLElement>('[role="alert"]')!;
+    expect(alert).toHaveTextContent("Could not load the spans");
+    fail = false;
+    fireEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(await screen.findByText("No traces in this time range")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Connect the SDK" })).toHaveAttribute("href", "/console/enterprise/personal/space/200/home");
+  });
+
+  it("opens the trace drawer from ?trace_id= with the span tree and chat-rendered input", async () => {
+    const sent = mockObservability();
+    renderApp(`${PAGE}?trace_id=${TRACE}&span_id=${LLM.span_id}`);
+    const tree = await screen.findByRole("tree", { name: "Span tree" }, { timeout: 5000 });
+    expect(new URL(sent.traceUrls[0]!).searchParams.get("workspace_id")).toBe("200");
+    expect(within(tree).getAllByRole("treeitem").map((item) => item.getAttribute("aria-label"))).toEqual([
+      "handle_request, custom, success, 6 ms",
+      "llm_call, model, success, 3 ms",
+    ]);
+    expect(screen.getByTestId("trace-summary")).toHaveTextContent("Tokens 18 (12 in / 6 out)");
+    const input = await screen.findByRole("list", { name: "Input messages" });
+    expect(within(input).getAllByTestId("chat-message").map((m) => m.textContent)).toEqual(["systemYou are a weather assistant.", "userWhat is the weather in Paris?"]);
+  });
+});

@@ -1,0 +1,154 @@
+import { Button, Empty, TabPane, Tabs } from "@douyinfe/semi-ui";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "react-router-dom";
+import { SPAN_PAGE_SIZE, useAdvanceInfo, useSpanList, useTraceMeta, type OutputSpan, type TraceView } from "../../api/traces";
+import { useCurrentSpace } from "../../app/session";
+import { quickRange, resolveRange, type TimeRange } from "../../lib/timeRange";
+import { fromFilterFields, isSpanListType, SPAN_LIST_TYPES, toFilterFields, type FilterRow, type SpanListType } from "../../lib/traceFilters";
+import { PageHeader } from "../common/PageHeader";
+import { ErrorState, Loading } from "../common/QueryState";
+import { NoTracesHint } from "../Observation/NoTracesHint";
+import { TimeRangePicker } from "../Observation/TimeRangePicker";
+import { FilterBuilder } from "./FilterBuilder";
+import { SpanTable } from "./SpanTable";
+import { TraceDrawer } from "./TraceDrawer";
+import { ViewsBar } from "./ViewsBar";
+import "../Observation/observation.css";
+
+const EMPTY_PAGES: OutputSpan[][] = [];
+
+/** observation/traces: time range, span-list tabs, saved views, filters, the span table, and the trace drawer. */
+export function TraceExplorer() {
+  const space = useCurrentSpace();
+  const [range, setRange] = useState<TimeRange>(() => quickRange("24h"));
+  const [tab, setTab] = useState<SpanListType>("root_span");
+  const [draft, setDraft] = useState<FilterRow[]>([]);
+  const [applied, setApplied] = useState<FilterRow[]>([]);
+  const [viewId, setViewId] = useState<string | null>(null);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const traceId = searchParams.get("trace_id");
+  const spanId = searchParams.get("span_id");
+
+  const meta = useTraceMeta(space.id, tab);
+  const metas = useMemo(() => meta.data ?? {}, [meta.data]);
+  const filters = useMemo(() => toFilterFields(applied), [applied]);
+  const dirty = JSON.stringify(toFilterFields(draft) ?? null) !== JSON.stringify(filters ?? null);
+  const timeWindow = useMemo(() => resolveRange(range), [range]);
+  const list = useSpanList(space.id, { start: timeWindow.start, end: timeWindow.end, spanListType: tab, filters });
+  const pages = useMemo(() => list.data?.pages.map((page) => page.spans) ?? EMPTY_PAGES, [list.data]);
+  const spans = useMemo(() => pages.flat(), [pages]);
+  const advance = useAdvanceInfo(space.id, pages, timeWindow, tab === "root_span");
+
+  const apply = (rows: FilterRow[]) => {
+    setDraft(rows);
+    setApplied(rows);
+  };
+  const applyView = (view: TraceView) => {
+    const nextTab = isSpanListType(view.span_list_type) ? view.span_list_type : "root_span";
+    setTab(nextTab);
+    apply(fromFilterFields(view.filters, metas));
+    setViewId(view.id);
+  };
+  const openSpan = (span: OutputSpan) =>
+    setSearchParams((params) => {
+      params.set("trace_id", span.trace_id);
+      params.set("span_id", span.span_id);
+      return params;
+    });
+  const closeTrace = () =>
+    setSearchParams((params) => {
+      params.delete("trace_id");
+      params.delete("span_id");
+      return params;
+    });
+
+  // Infinite scroll: the sentinel under the table loads the next page when it scrolls into view ("Load more" too).
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    const node = sentinel.current;
+    if (!node || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const filtered = applied.length > 0;
+  const noun = tab === "root_span" ? "trace" : "span";
+  const empty = filtered ? (
+    <Empty description="No spans match these filters in this time range. Change or clear the filters, or pick a longer time range." />
+  ) : (
+    <NoTracesHint spaceId={space.id} what={tab === "llm_span" ? "LLM spans" : tab === "all_span" ? "spans" : "traces"} />
+  );
+
+  return (
+    <div className="loop-page loop-page-wide">
+      <PageHeader title="Traces" description="Search the traces your apps report with the cozeloop SDK; open one to see its spans, inputs, outputs and feedback." />
+      <div className="loop-card loop-trace-controls">
+        <TimeRangePicker value={range} onChange={setRange} busy={list.isFetching && !list.isFetchingNextPage} />
+        <Tabs
+          type="button"
+          activeKey={tab}
+          onChange={(key) => {
+            if (isSpanListType(key)) {
+              setTab(key);
+              setViewId(null);
+            }
+          }}
+        >
+          {SPAN_LIST_TYPES.map((type) => (
+            <TabPane key={type.key} tab={type.label} itemKey={type.key} />
+          ))}
+        </Tabs>
+        <ViewsBar spaceId={space.id} activeId={viewId} onApply={applyView} current={{ spanListType: tab, rows: applied }} onSaved={setViewId} />
+        {meta.isError ? (
+          <ErrorState title="Could not load the filterable fields" error={meta.error} onRetry={() => void meta.refetch()} />
+        ) : (
+          <FilterBuilder
+            rows={draft}
+            metas={metas}
+            onChange={setDraft}
+            dirty={dirty}
+            onApply={() => {
+              setApplied(draft);
+              setViewId(null);
+            }}
+          />
+        )}
+      </div>
+      <div className="loop-card">
+        {list.isPending && <Loading label="Loading spans…" />}
+        {list.isError && <ErrorState title="Could not load the spans" error={list.error} onRetry={() => void list.refetch()} />}
+        {list.data && (
+          <>
+            <SpanTable
+              spans={spans}
+              advance={advance}
+              rootList={tab === "root_span"}
+              loading={list.isFetching && !list.isFetchingNextPage && !list.isPending}
+              empty={empty}
+              onOpen={openSpan}
+              linkTo={(span) => `?trace_id=${span.trace_id}&span_id=${span.span_id}`}
+            />
+            <div ref={sentinel} className="loop-row loop-load-more">
+              {spans.length > 0 && (
+                <span className="loop-muted">
+                  {`${spans.length} ${noun}${spans.length === 1 ? "" : "s"} shown`}
+                  {hasNextPage ? `, ${SPAN_PAGE_SIZE} more per page` : ", that is all"}
+                </span>
+              )}
+              {hasNextPage && (
+                <Button onClick={() => void fetchNextPage()} loading={isFetchingNextPage} disabled={isFetchingNextPage}>
+                  Load more
+                </Button>
+              )}
+            </div>
+          </>
+        )}
+      </div>
+      <TraceDrawer spaceId={space.id} traceId={traceId} initialSpanId={spanId} onClose={closeTrace} />
+    </div>
+  );
+}
