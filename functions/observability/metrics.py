@@ -3,7 +3,7 @@
 from typing import Any
 
 from functions.observability import schemas
-from functions.observability.window import window
+from functions.observability.window import query_scope
 from shared.errors import InvalidInput
 from shared.traces.query import metrics as plans
 from shared.traces.query.builder import Relation, SpanScope, distinct_values_sql
@@ -33,14 +33,8 @@ def _drill_down(body: schemas.GetMetricsRequest) -> str | None:
 
 
 def get_metrics(workspace_id: int, body: schemas.GetMetricsRequest) -> dict[str, schemas.Metric]:
-    span_window = window(workspace_id, body.start_time, body.end_time)
-    scope = SpanScope(
-        str(workspace_id),
-        span_window.start_us,
-        span_window.end_us,
-        platform_type=body.platform_type or "cozeloop",
-        span_list_type=None,
-        filters=body.filters,
+    scope = query_scope(
+        workspace_id, body.start_time, body.end_time, platform_type=body.platform_type, filters=body.filters
     )
     drill_down = _drill_down(body)
     plans_made: list[plans.MetricsPlan] = []
@@ -100,15 +94,9 @@ def _fill_series(
 
 
 def drill_down_values(workspace_id: int, body: schemas.GetDrillDownValuesRequest) -> list[schemas.DrillDownValue]:
-    span_window = window(workspace_id, body.start_time, body.end_time)
     column = "model_name" if body.drill_down_value_type == "model_name" else "span_name"
-    scope = SpanScope(
-        str(workspace_id),
-        span_window.start_us,
-        span_window.end_us,
-        body.platform_type or "cozeloop",
-        None,
-        body.filters,
+    scope = query_scope(
+        workspace_id, body.start_time, body.end_time, platform_type=body.platform_type, filters=body.filters
     )
     [rows] = engine().run(scope, lambda relation: [distinct_values_sql(relation, scope, column)])
     return [schemas.DrillDownValue(value=str(row["value"])) for row in rows]

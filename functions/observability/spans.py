@@ -4,7 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from functions.observability import annotations, schemas
-from functions.observability.window import window
+from functions.observability.window import query_scope, window
 from shared.clock import now_ms
 from shared.errors import InvalidInput
 from shared.traces import index
@@ -82,12 +82,11 @@ def to_output(workspace_id: int, rows: list[dict[str, Any]]) -> list[schemas.Out
 
 
 def list_spans(workspace_id: int, body: schemas.ListSpansRequest) -> schemas.SpanPage:
-    span_window = window(workspace_id, body.start_time, body.end_time)
-    scope = SpanScope(
-        str(workspace_id),
-        span_window.start_us,
-        span_window.end_us,
-        platform_type=body.platform_type or "cozeloop",
+    scope = query_scope(
+        workspace_id,
+        body.start_time,
+        body.end_time,
+        platform_type=body.platform_type,
         span_list_type=body.span_list_type or "root_span",
         filters=body.filters,
     )

@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.support.accounts import Account, create_token, register  # noqa: E402
-from tests.support.stack import REPO_ROOT, RunningStack, start_stack, stop_stack  # noqa: E402
+from tests.support.stack import REPO_ROOT, RunningStack, aws_environment, start_stack, stop_stack  # noqa: E402
 
 DAY_US = 86_400_000_000
 SAMPLE_TRACES = 20
@@ -69,22 +69,9 @@ ORDER BY start_time
 """
 
 
-def _stack_env(stack: RunningStack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOP_", "AWS_"))}
-    env.update(
-        AWS_ENDPOINT_URL=stack.moto_url,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_REGION="us-east-1",
-        PYTHONPATH=str(REPO_ROOT),
-        POWERTOOLS_LOG_LEVEL="ERROR",
-    )
-    return env
-
-
 def generate(stack: RunningStack, workspace_id: str, spans: int, start_us: int, chunks: int) -> None:
     """Writes the spans as Parquet, one file per hour (chunks=1) or `chunks` files spread over the hours."""
-    os.environ.update(_stack_env(stack))
+    os.environ.update(aws_environment(stack.moto_url))
     from shared.traces import duck
 
     step = DAY_US // (spans // 10)
@@ -100,7 +87,7 @@ def generate(stack: RunningStack, workspace_id: str, spans: int, start_us: int, 
 
 def index_traces(stack: RunningStack, workspace_id: str, spans: int, start_us: int) -> list[str]:
     """Trace index entries for the sampled traces (the writer makes one per trace as it stores spans)."""
-    os.environ.update(_stack_env(stack))
+    os.environ.update(aws_environment(stack.moto_url))
     import hashlib
 
     from shared.traces import index
@@ -207,7 +194,7 @@ def peak_memory(stack: RunningStack, workspace_id: str, token: str, mode: str) -
     done = subprocess.run(
         [sys.executable, "-c", MEMORY_PROBE, workspace_id, token, mode],
         cwd=REPO_ROOT,
-        env=_stack_env(stack),
+        env=aws_environment(stack.moto_url),
         capture_output=True,
         text=True,
         timeout=600,

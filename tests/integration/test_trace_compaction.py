@@ -5,7 +5,6 @@ crash is a real process exit between writing the merged file and deleting the ol
 """
 
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 
 from tests.support.accounts import Account, bearer, create_token
-from tests.support.stack import REPO_ROOT, RunningStack
+from tests.support.stack import REPO_ROOT, RunningStack, aws_environment, run_job
 
 BATCHES = 4
 SPANS_PER_BATCH = 25
@@ -32,20 +31,6 @@ now = now_ms() * 1000
 files = store.list_files(sys.argv[1], now - 3_600_000_000, now)
 compaction.compact_partition(files[0].partition, [f for f in files if f.partition == files[0].partition], now)
 """
-
-
-def _job_env(stack: RunningStack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOP_", "AWS_"))}
-    env.update(
-        AWS_ENDPOINT_URL=stack.moto_url,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_REGION="us-east-1",
-        PYTHONPATH=str(REPO_ROOT),
-        POWERTOOLS_LOG_LEVEL="ERROR",
-        LOOP_COMPACTION_MIN_FILES="2",
-    )
-    return env
 
 
 def _batch(workspace_id: str, trace_id: str) -> dict[str, Any]:
@@ -112,7 +97,7 @@ def test_a_crashed_compaction_neither_loses_nor_duplicates_spans(stack: RunningS
     crashed = subprocess.run(
         [sys.executable, "-c", CRASH_AFTER_WRITE, account.workspace_id],
         cwd=REPO_ROOT,
-        env=_job_env(stack),
+        env=aws_environment(stack.moto_url),
         capture_output=True,
         text=True,
         timeout=120,
@@ -122,15 +107,7 @@ def test_a_crashed_compaction_neither_loses_nor_duplicates_spans(stack: RunningS
     assert len(files) == BATCHES + 1 and sum(name.startswith("c-") for name in files) == 1
     assert sorted(_spans(account)) == before  # every span once, though two files hold each
 
-    done = subprocess.run(
-        [sys.executable, "localstack/workers.py", "compact"],
-        cwd=REPO_ROOT,
-        env=_job_env(stack),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    run_job(stack.moto_url, "compact", LOOP_COMPACTION_MIN_FILES="2")
     files = _files(stack, account.workspace_id)
     assert len(files) == 1 and files[0].startswith("c-")
     assert sorted(_spans(account)) == before
@@ -165,15 +142,7 @@ def test_retention_deletes_only_partitions_past_the_workspace_ttl(stack: Running
         key = f"{prefix}date={time.strftime('%Y-%m-%d', moment)}/hour={time.strftime('%H', moment)}/{name}.parquet"
         s3.copy_object(Bucket="loop-dev-traces", CopySource={"Bucket": "loop-dev-traces", "Key": current}, Key=key)
 
-    done = subprocess.run(
-        [sys.executable, "localstack/workers.py", "retention"],
-        cwd=REPO_ROOT,
-        env=_job_env(stack),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    run_job(stack.moto_url, "retention")
     remaining = _files(stack, account.workspace_id)
     assert "expired.parquet" not in remaining
     assert "kept.parquet" in remaining and current.rsplit("/", 1)[1] in remaining

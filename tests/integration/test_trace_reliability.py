@@ -1,7 +1,6 @@
 """100,000 spans through the real SDK, with duplicated retries and the writer killed mid-batch: exactly
 100,000 distinct spans are queryable, before and after compaction."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 
 from tests.support.accounts import Account, create_token, register
 from tests.support.fault_proxy import FaultProxy
-from tests.support.stack import REPO_ROOT, RunningStack, free_port, start_stack, stop_stack
+from tests.support.stack import REPO_ROOT, RunningStack, aws_environment, free_port, run_job, start_stack, stop_stack
 
 TRACES = 10_000
 SPANS_PER_TRACE = 10
@@ -24,23 +23,6 @@ TOTAL = TRACES * SPANS_PER_TRACE
 FLUSH_EVERY = 1_000  # the SDK's queue holds 1024 spans and drops new ones when full
 FAILURE_RATE = 0.2
 QUEUE_VISIBILITY_S = 5  # so the killed writer's messages come back within the test
-
-
-def _aws_env(moto_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOP_", "AWS_", "COZELOOP_"))}
-    env.update(
-        AWS_ENDPOINT_URL=moto_url,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-        PYTHONPATH=str(REPO_ROOT),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 class Workers:
@@ -71,18 +53,6 @@ class Workers:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-
-    def run_job(self, name: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "localstack/workers.py", name],
-            cwd=REPO_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +154,7 @@ def test_every_span_once_despite_retries_and_a_killed_writer(
     since_ms = int(time.time() * 1000) - 60_000
     sqs, queue_url = _ingest_queue(moto_url)
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": str(QUEUE_VISIBILITY_S)})
-    workers = Workers(_aws_env(moto_url), tmp_path / "workers.log")
+    workers = Workers(aws_environment(moto_url), tmp_path / "workers.log")
     workers.start()
     try:
         with FaultProxy(stack.base_url, FAILURE_RATE) as proxy:
@@ -215,7 +185,7 @@ def test_every_span_once_despite_retries_and_a_killed_writer(
         Bucket="loop-dev-traces", Prefix=f"spans/workspace_id={account.workspace_id}/"
     )["Contents"]
     assert len(objects) > 1
-    workers.run_job("compact")
+    run_job(moto_url, "compact")
     assert _span_count(account, since_ms) == TOTAL
     assert len(set(_all_spans(account, since_ms))) == TOTAL
     assert httpx.get(f"{stack.base_url}/ping").status_code == 200

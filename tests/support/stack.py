@@ -93,3 +93,36 @@ def stop_stack(stack: RunningStack) -> str:
         except subprocess.TimeoutExpired:
             stack.process.kill()
     return stack.output()
+
+
+def aws_environment(moto_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a process of ours (a worker, a scheduled job, a probe) against a stack's moto."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOP_", "AWS_", "COZELOOP_"))}
+    env.update(
+        AWS_ENDPOINT_URL=moto_url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="ERROR",
+        PYTHONPATH=str(REPO_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run_job(moto_url: str, name: str, **extra: str) -> str:
+    """One scheduled job (`localstack/workers.py <name>`) in a process of its own, as its Lambda would run."""
+    done = subprocess.run(
+        [sys.executable, "localstack/workers.py", name],
+        cwd=REPO_ROOT,
+        env=aws_environment(moto_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
