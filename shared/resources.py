@@ -26,7 +26,8 @@ class BucketSpec:
 
 
 TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES, *PROMPT_TABLES, *TRACE_TABLES)
-QUEUES: tuple[QueueSpec, ...] = (QueueSpec(name="trace-ingest", offload_bucket="traces"),)
+# The writer gets a minute per batch (a sixth of the visibility timeout): a batch can touch many partitions.
+QUEUES: tuple[QueueSpec, ...] = (QueueSpec(name="trace-ingest", visibility_timeout_s=360, offload_bucket="traces"),)
 BUCKETS: tuple[BucketSpec, ...] = (
     BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),
     BucketSpec(name="traces", env_var="LOOP_TRACES_BUCKET"),

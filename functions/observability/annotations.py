@@ -15,7 +15,7 @@ from pynamodb.expressions.operand import Path
 from functions.observability import schemas
 from shared.auth.principals import WorkspaceScope
 from shared.clock import now_ms
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
 from shared.traces.models import TraceAnnotationsItem, TraceIndexItem
 
 
@@ -69,6 +69,10 @@ def _put(item: TraceAnnotationsItem, identifier: str, text: str) -> None:
         item.update(actions=[entry.set(text)], condition=TraceAnnotationsItem.annotations.exists())
         return
     except UpdateError as error:
+        if error.cause_response_code == "ValidationException" and "size" in str(error.cause).lower():
+            raise Conflict(
+                "this trace has too many annotations (over 400 KB); delete some, or shorten their reasoning"
+            ) from error
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
     try:

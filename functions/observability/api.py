@@ -49,8 +49,11 @@ async def get_trace(
     start_time: Annotated[Int64 | None, Query()] = None,
     end_time: Annotated[Int64 | None, Query()] = None,
     span_ids: Annotated[list[SpanId] | None, Query()] = None,
+    without_clip: Annotated[bool, Query(description="whole inputs and outputs of the span_ids asked for")] = False,
 ) -> schemas.GetTraceResponse:
-    data = await run_in_threadpool(spans.get_trace, scope.workspace_id, trace_id, start_time, end_time, span_ids)
+    data = await run_in_threadpool(
+        spans.get_trace, scope.workspace_id, trace_id, start_time, end_time, span_ids, without_clip
+    )
     return schemas.GetTraceResponse(**data.model_dump())
 
 

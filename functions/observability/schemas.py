@@ -102,6 +102,8 @@ class OutputSpan(BaseModel):
     system_tags: dict[str, str] = Field(default_factory=dict)
     attr_tos: AttrTos | None = None
     annotations: list[Annotation] = Field(default_factory=list)
+    # Ours, not upstream's: input or output was cut for this response; ask for the span with without_clip.
+    clipped: bool = False
 
 
 class ListSpansRequest(Request):
@@ -114,6 +116,7 @@ class ListSpansRequest(Request):
     page_token: str | None = Field(default=None, max_length=1000)
     platform_type: PlatformType | None = None
     span_list_type: SpanListType | None = None
+    without_clip: bool | None = None  # whole inputs and outputs (else cut to fit the response; see `clipped`)
 
 
 class SpanPage(BaseModel):
@@ -344,10 +347,6 @@ class MetricNamesResponse(Envelope):
 
 
 # --- settings -----------------------------------------------------------------------------------------
-
-
-class TraceSettingsBody(BaseModel):
-    ttl_days: int
 
 
 class TraceSettingsResponse(Envelope):

@@ -17,7 +17,15 @@ from shared.traces.rows import output_span, tokens_of
 
 Row = dict[str, Any]
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_TRACE_LOOKBACK_US = 7 * DAY_US
+# Inputs and outputs share this many characters per response (Lambda answers at most 6 MB), each at least
+# MIN_CLIP_CHARS and at most MAX_CLIP_CHARS; a span's whole payload is asked for with without_clip.
+RESPONSE_PAYLOAD_CHARS = 3_000_000
+MIN_CLIP_CHARS, MAX_CLIP_CHARS = 500, 100_000
+MAX_UNCLIPPED_SPANS = 20
+
+
+def clip_for(spans: int) -> int:
+    return max(MIN_CLIP_CHARS, min(MAX_CLIP_CHARS, RESPONSE_PAYLOAD_CHARS // max(1, 2 * spans)))
 
 
 def _unique_adjacent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -70,13 +78,17 @@ def _page(store: Engine, scope: SpanScope, cursor: Cursor | None, size: int, asc
     return rows
 
 
-def to_output(workspace_id: int, rows: list[dict[str, Any]]) -> list[schemas.OutputSpan]:
+def to_output(workspace_id: int, rows: list[dict[str, Any]], clip: int | None) -> list[schemas.OutputSpan]:
+    """OutputSpans with their annotations; inputs and outputs cut at `clip` characters (a response must fit
+    Lambda's 6 MB, and a list or a tree shows only the start of each)."""
     by_trace = annotations.for_traces(workspace_id, [row["trace_id"] for row in rows])
     ttl_us = ttl_days(str(workspace_id)) * DAY_US
     spans = []
     for row in rows:
         attached = [a for a in by_trace.get(row["trace_id"], []) if a["span_id"] == row["span_id"]]
         shaped = output_span(row, logic_delete_ms=(row["start_time"] + ttl_us) // 1000, annotations=attached)
+        if clip is not None and (len(shaped["input"]) > clip or len(shaped["output"]) > clip):
+            shaped |= {"input": shaped["input"][:clip], "output": shaped["output"][:clip], "clipped": True}
         spans.append(schemas.OutputSpan.model_validate(shaped))
     return spans
 
@@ -102,14 +114,15 @@ def list_spans(workspace_id: int, body: schemas.ListSpansRequest) -> schemas.Spa
     has_more = len(rows) > size
     rows = rows[:size]
     token = Cursor(rows[-1]["start_time"], rows[-1]["span_id"], rows[-1]["trace_id"]).encode() if has_more else ""
-    return schemas.SpanPage(spans=to_output(workspace_id, rows), next_page_token=token, has_more=has_more)
+    clip = None if body.without_clip else clip_for(len(rows))
+    return schemas.SpanPage(spans=to_output(workspace_id, rows, clip), next_page_token=token, has_more=has_more)
 
 
 def _trace_rows(
     workspace_id: int, trace_id: str, start_ms: int | None, end_ms: int | None, span_ids: list[str] | None
 ) -> list[dict[str, Any]]:
-    """Every span of a trace. The trace index names its hour partitions; without an entry (not written yet,
-    or expired) the given window, or the last 7 days, is searched."""
+    """Every span of a trace. The trace index names its hour partitions; without an entry the given window,
+    or the workspace's whole retention, is searched."""
     workspace = str(workspace_id)
     now_us = now_ms() * 1000
     floor = retention_start_us(workspace, now_us)
@@ -119,8 +132,8 @@ def _trace_rows(
     elif start_ms and end_ms:
         span_window = window(workspace_id, start_ms, end_ms)
         start_us, end_us = span_window.start_us, span_window.end_us
-    else:
-        start_us, end_us = max(floor, now_us - DEFAULT_TRACE_LOOKBACK_US), now_us + HOUR_US
+    else:  # an index entry outlived by a raised TTL, or not written yet: everything still kept is searched
+        start_us, end_us = floor, now_us + HOUR_US
     scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
     [rows] = engine().run(scope, lambda relation: [trace_sql(relation, scope, trace_id, span_ids)], hours)
     latest: dict[str, dict[str, Any]] = {}
@@ -139,10 +152,20 @@ def token_totals(rows: list[dict[str, Any]], trace_id: str) -> schemas.TraceAdva
 
 
 def get_trace(
-    workspace_id: int, trace_id: str, start_ms: int | None, end_ms: int | None, span_ids: list[str] | None = None
+    workspace_id: int,
+    trace_id: str,
+    start_ms: int | None,
+    end_ms: int | None,
+    span_ids: list[str] | None = None,
+    without_clip: bool = False,
 ) -> schemas.TraceData:
     rows = _trace_rows(workspace_id, trace_id, start_ms, end_ms, span_ids)
-    return schemas.TraceData(spans=to_output(workspace_id, rows), traces_advance_info=token_totals(rows, trace_id))
+    if without_clip and not (span_ids and len(span_ids) <= MAX_UNCLIPPED_SPANS):
+        raise InvalidInput(f"without_clip needs span_ids (at most {MAX_UNCLIPPED_SPANS}): whole traces are too big")
+    clip = None if without_clip else clip_for(len(rows))
+    return schemas.TraceData(
+        spans=to_output(workspace_id, rows, clip), traces_advance_info=token_totals(rows, trace_id)
+    )
 
 
 def advance_info(workspace_id: int, traces: list[schemas.TraceQueryParams]) -> list[schemas.TraceAdvanceInfo]:
@@ -159,7 +182,9 @@ def advance_info(workspace_id: int, traces: list[schemas.TraceQueryParams]) -> l
     if hours:
         start_us, end_us = min(start_us, hours[0]), max(end_us, hours[-1] + HOUR_US - 1)
     scope = SpanScope(workspace, start_us, end_us, platform_type=None, span_list_type=None)
-    [found] = engine().run(scope, lambda relation: [advance_info_sql(relation, scope, trace_ids)], hours or None)
+    # The index's hours are enough only when it knows every trace; otherwise the whole window is read.
+    narrowed = hours if known.keys() >= set(trace_ids) else None
+    [found] = engine().run(scope, lambda relation: [advance_info_sql(relation, scope, trace_ids)], narrowed)
     sums = {row["trace_id"]: row for row in found}
     return [
         schemas.TraceAdvanceInfo(
@@ -178,4 +203,4 @@ def search_by_log_id(workspace_id: int, log_id: str, start_ms: int, end_ms: int,
     filters = FilterFields(filter_fields=[FilterField(field_name="logid", values=[log_id], query_type="eq")])
     scope = SpanScope(str(workspace_id), span_window.start_us, span_window.end_us, None, None, filters)
     rows = _page(engine(), scope, None, limit, ascending=True)[:limit]
-    return schemas.TraceData(spans=to_output(workspace_id, rows))
+    return schemas.TraceData(spans=to_output(workspace_id, rows, clip_for(len(rows))))

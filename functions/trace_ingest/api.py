@@ -10,6 +10,7 @@ from shared.auth.dependencies import OpenAPIUser
 from shared.envelope import Envelope
 from shared.errors import PayloadTooLarge
 from shared.spans import UploadSpan
+from shared.traces.compression import decompress
 
 ingest = APIRouter(prefix="/v1/loop", tags=["trace-ingest"])
 
@@ -39,15 +40,17 @@ _OTLP_DOC: dict[str, Any] = {
 
 
 async def _body(request: Request) -> bytes:
+    """The raw body, refused before it is read when its declared size is over the limit."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > service.MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is over {service.MAX_BODY_BYTES >> 20} MiB; send fewer spans per request")
-    return service.decompress(await request.body(), request.headers.get("content-encoding"))
+    return await request.body()
 
 
 @ingest.post("/traces/ingest", response_model=Envelope, openapi_extra=_INGEST_DOC)
 async def ingest_traces(request: Request, principal: OpenAPIUser) -> Envelope:
-    spans = service.parse_spans(await _body(request))
+    body = decompress(await _body(request), request.headers.get("content-encoding"), service.MAX_BODY_BYTES)
+    spans = service.parse_spans(body)
     result = await run_in_threadpool(service.ingest, principal, spans)
     return Envelope(msg=result.message)
 
@@ -57,7 +60,7 @@ async def otel_ingest_traces(request: Request, principal: OpenAPIUser) -> Respon
     from shared.traces import otlp
 
     content_type = request.headers.get("content-type")
-    decoded = otlp.decode_export_request(await _body(request), content_type, None)
+    decoded = otlp.decode_export_request(await _body(request), content_type, request.headers.get("content-encoding"))
     spans, problems = otlp.otlp_to_upload_spans(
         decoded, header_workspace_id=request.headers.get("cozeloop-workspace-id")
     )

@@ -1,14 +1,12 @@
 """Ingest: normalise the spans, check the caller may write to each workspace, queue them durably."""
 
-import gzip
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from shared.auth.principals import Principal, require_membership
 from shared.clock import now_ms
-from shared.errors import InvalidInput, PayloadTooLarge
+from shared.errors import InvalidInput, LoopError, PayloadTooLarge
 from shared.traces import ingest_queue
 from shared.traces.normalize import normalize_batch
 
@@ -34,25 +32,11 @@ class IngestResult:
         return f"accepted {self.accepted} of {self.accepted + self.rejected} spans; rejected {shown}{more}"
 
 
-def decompress(body: bytes, encoding: str | None) -> bytes:
-    encoding = (encoding or "identity").strip().lower()
-    try:
-        if encoding == "gzip":
-            return gzip.decompress(body)
-        if encoding == "deflate":
-            return zlib.decompress(body)
-    except (OSError, EOFError, zlib.error) as error:
-        raise InvalidInput(f"the body is not valid {encoding} data") from error
-    if encoding not in ("identity", ""):
-        raise InvalidInput("Content-Encoding must be gzip, deflate or none")
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES >> 20} MiB; send fewer spans per request")
-    return body
-
-
 def parse_spans(body: bytes) -> list[Any]:
     try:
         document = json.loads(body)
+    except RecursionError as error:
+        raise InvalidInput("the body nests too deeply to be a batch of spans") from error
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidInput(f'the body is not valid JSON ({error}); send {{"spans": [...]}}') from error
     spans = document.get("spans") if isinstance(document, dict) else None
@@ -66,15 +50,24 @@ def ingest(principal: Principal, spans: list[Any], extra_problems: list[str] | N
     if len(spans) > MAX_SPANS:
         raise PayloadTooLarge(f"a request may carry at most {MAX_SPANS} spans; it had {len(spans)}")
     batch = normalize_batch(spans, now_ms() * 1000)
-    problems = [*(extra_problems or []), *batch.problems]
-    rejected = len(problems)
+    malformed = [*(extra_problems or []), *batch.problems]
+    refused: list[str] = []
+    refusal: LoopError | None = None
+    # Spans of a workspace the caller may not write are refused like malformed ones; the rest are stored.
+    for workspace_id in list(batch.rows):
+        try:
+            require_membership(principal, int(workspace_id))
+        except LoopError as error:
+            refusal = error
+            refused.append(f"{len(batch.rows.pop(workspace_id))} span(s) of workspace {workspace_id}: {error.message}")
+    problems = [*malformed, *refused]
     if not batch.rows:
+        if refusal is not None and not malformed:
+            raise refusal  # the request's only problem is the workspace: its own status (404), as elsewhere
         if not problems:
             return IngestResult(0, 0, [])
         raise InvalidInput(f"no span was accepted: {'; '.join(problems[:MAX_PROBLEMS_SHOWN])}")
-    # Every workspace is checked before anything is queued, so a refused request stores nothing.
-    for workspace_id in batch.rows:
-        require_membership(principal, int(workspace_id))
     for workspace_id, rows in batch.rows.items():
         ingest_queue.publish(workspace_id, rows)
-    return IngestResult(batch.accepted, rejected, problems)
+    accepted = sum(len(rows) for rows in batch.rows.values())
+    return IngestResult(accepted, len(spans) + len(extra_problems or []) - accepted, problems)

@@ -64,7 +64,7 @@ def projection_parameters(bucket_name: str) -> dict[str, str]:
         "projection.workspace_id.type": "injected",  # every query names its workspace (AthenaRelation does)
         "projection.date.type": "date",
         "projection.date.format": "yyyy-MM-dd",
-        "projection.date.range": f"{PROJECTION_START_DATE},NOW",
+        "projection.date.range": f"{PROJECTION_START_DATE},NOW+1DAYS",  # ingest takes spans up to an hour ahead
         "projection.date.interval": "1",
         "projection.date.interval.unit": "DAYS",
         "projection.hour.type": "integer",

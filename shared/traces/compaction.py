@@ -9,6 +9,7 @@ deleted. A crash between the two leaves both (readers keep one copy per span; th
 again); a crash before leaves the old files. So no run loses or duplicates a span, however it ends.
 """
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class CompactionReport:
     partitions: int = 0
     files_merged: int = 0
     spans_written: int = 0
+    unfinished: bool = False  # stopped for time; the next run goes on
 
 
 def to_merge(files: list[StoredFile], partition: Partition, now_us: int) -> list[StoredFile]:
@@ -49,13 +51,22 @@ def compact_partition(partition: Partition, files: list[StoredFile], now_us: int
     return spans
 
 
-def compact(now_us: int, workspace_ids: list[str] | None = None) -> CompactionReport:
+def compact(now_us: int, workspace_ids: list[str] | None = None, *, stop_at: float | None = None) -> CompactionReport:
+    """Merges what needs it until `stop_at` (time.monotonic()); each run starts at another workspace, so a
+    run that runs out of time does not always leave the same workspaces behind."""
     report = CompactionReport()
-    for workspace_id in workspace_ids if workspace_ids is not None else list_workspaces():
+    workspaces = workspace_ids if workspace_ids is not None else list_workspaces()
+    if workspaces:
+        first = (now_us // 60_000_000) % len(workspaces)
+        workspaces = workspaces[first:] + workspaces[:first]
+    for workspace_id in workspaces:
         by_partition: dict[Partition, list[StoredFile]] = defaultdict(list)
         for file in list_files(workspace_id, now_us - LOOKBACK_US, now_us + HOUR_US):
             by_partition[file.partition].append(file)
         for partition, all_files in by_partition.items():
+            if stop_at is not None and time.monotonic() > stop_at:
+                report.unfinished = True
+                return report
             files = to_merge(all_files, partition, now_us)
             if not files:
                 continue

@@ -10,6 +10,7 @@ a Lambda instance, which serves one request at a time, always does.
 import base64
 import gzip
 import json
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 from shared.queues import MAX_MESSAGE_BYTES, send
 from shared.traces.store import get_raw_batch, put_raw_batch
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 QUEUE = "trace-ingest"
 VERSION = 1
 # Before compression; a message that still ends up over the SQS limit is split.
@@ -26,7 +28,7 @@ RAW_BYTES_PER_MESSAGE = 1 << 20
 
 @dataclass
 class _Pending:
-    text: str  # the group's JSON, serialised once
+    data: bytes  # the group's JSON in UTF-8, serialised and encoded once, before it joins a shared send
     done: bool = False
     error: BaseException | None = None
 
@@ -63,48 +65,52 @@ class _GroupCommit:
 _commit = _GroupCommit()
 
 
-def _groups_json(texts: list[str]) -> str:
-    return f'{{"v":{VERSION},"groups":[{",".join(texts)}]}}'
+def _groups_json(parts: list[bytes]) -> bytes:
+    return b'{"v":%d,"groups":[' % VERSION + b",".join(parts) + b"]}"
 
 
-def _encode(texts: list[str]) -> str:
+def _encode(parts: list[bytes]) -> str:
     """The message body: the groups' JSON, gzipped and in base64 (spans compress about 6x, and SQS and its
     emulators cost by the byte)."""
-    packed = base64.b64encode(gzip.compress(_groups_json(texts).encode(), compresslevel=1)).decode()
+    packed = base64.b64encode(gzip.compress(_groups_json(parts), compresslevel=1)).decode()
     return f'{{"v":{VERSION},"gz":"{packed}"}}'
 
 
-def _send_texts(texts: list[str]) -> None:
-    body = _encode(texts)
+def _send_parts(parts: list[bytes]) -> None:
+    body = _encode(parts)
     if len(body) <= MAX_MESSAGE_BYTES:
         send(QUEUE, body)
-    elif len(texts) > 1:
-        half = len(texts) // 2
-        _send_texts(texts[:half])
-        _send_texts(texts[half:])
+    elif len(parts) > 1:
+        half = len(parts) // 2
+        _send_parts(parts[:half])
+        _send_parts(parts[half:])
     else:  # one group too big for any message: it goes to S3, the message carries its key
         key = f"{secrets.token_hex(12)}.json.gz"
-        put_raw_batch(key, _groups_json(texts))
+        put_raw_batch(key, _groups_json(parts))
         send(QUEUE, json.dumps({"v": VERSION, "s3_key": key}))
 
 
 def _send_groups(batch: list[_Pending]) -> None:
     """As few messages as fit the SQS limit, filled up to RAW_BYTES_PER_MESSAGE of JSON before compression."""
-    texts: list[str] = []
+    parts: list[bytes] = []
     size = 0
     for entry in batch:
-        if texts and size + len(entry.text) > RAW_BYTES_PER_MESSAGE:
-            _send_texts(texts)
-            texts, size = [], 0
-        texts.append(entry.text)
-        size += len(entry.text)
-    if texts:
-        _send_texts(texts)
+        if parts and size + len(entry.data) > RAW_BYTES_PER_MESSAGE:
+            _send_parts(parts)
+            parts, size = [], 0
+        parts.append(entry.data)
+        size += len(entry.data)
+    if parts:
+        _send_parts(parts)
 
 
 def publish(workspace_id: str, rows: list[dict[str, Any]]) -> None:
-    group = {"workspace_id": workspace_id, "rows": rows}
-    _commit.publish(_Pending(json.dumps(group, separators=(",", ":"), ensure_ascii=False)))
+    text = json.dumps({"workspace_id": workspace_id, "rows": rows}, separators=(",", ":"), ensure_ascii=False)
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate (valid JSON escapes, not UTF-8): stored as U+FFFD
+        data = _LONE_SURROGATE.sub("\ufffd", text).encode()
+    _commit.publish(_Pending(data))
 
 
 def read(body: str) -> list[tuple[str, list[dict[str, Any]]]]:

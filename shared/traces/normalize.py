@@ -5,6 +5,7 @@ named in the `clip_fields` system tag. The result is the store's row (shared.tra
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ SYSTEM_TAG_ALLOW_LIST = frozenset(
 )
 LATENCY_TAGS = ("latency_first_resp", "reasoning_duration")
 CUSTOM_CALL_TYPE = "Custom"
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 _SPAN_ID = re.compile(r"^[0-9a-f]{16}$")
 _WORKSPACE_ID = re.compile(r"^[1-9][0-9]{0,18}$")
@@ -67,16 +69,22 @@ def _clip_bytes(value: str, limit: int) -> tuple[str, bool]:
 
 
 def _integer(span: dict[str, Any], key: str, default: int | None = None) -> int:
+    """An int64 (the store's column type), from a number or a string of digits as upstream's IDL sends it."""
     value = span.get(key, default)
     if isinstance(value, bool) or value is None:
         raise SpanRejected(f"{key} must be an integer")
+    number: int | None = None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise SpanRejected(f"{key} must be an integer, got {type(value).__name__}")
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value):
+        number = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if number is None:
+        raise SpanRejected(f"{key} must be an integer, got {type(value).__name__}")
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise SpanRejected(f"{key} is out of the 64-bit integer range")
+    return number
 
 
 class _Clipper:
@@ -143,12 +151,12 @@ class _Clipper:
         if isinstance(value, bool):
             return None
         if kind == "long":
-            if isinstance(value, int) and -(2**63) <= value < 2**63:
+            if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
                 return value
             if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value):
                 return int(value)  # upstream's IDL sends int64 maps as strings (js_conv)
             return None
-        if isinstance(value, int | float):  # double
+        if isinstance(value, int | float) and math.isfinite(value):  # double
             return float(value)
         return None
 

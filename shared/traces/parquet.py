@@ -13,13 +13,12 @@ from typing import Any
 
 from shared.aws import s3_client
 from shared.traces import duck
-from shared.traces.rows import COLUMNS
+from shared.traces.rows import COLUMNS, LATEST_COPY
 from shared.traces.store import bucket, s3_url
 
 _JSON_COLUMNS = "{" + ", ".join(f"{name}: '{types[0]}'" for name, types in COLUMNS.items()) + "}"
 # Row groups of this many rows keep min/max statistics selective for time-window and keyset reads.
 ROW_GROUP_SIZE = 50_000
-DEDUPED = "row_number() OVER (PARTITION BY trace_id, span_id ORDER BY ingested_at DESC) = 1"
 
 
 @contextmanager
@@ -65,7 +64,7 @@ def merge_files(keys: list[str], target_key: str) -> int:
     """Writes the union of `keys`, one copy per span, to `target_key`; returns the number of spans."""
     sources = ", ".join(f"'{s3_url(key)}'" for key in keys)
     columns = ", ".join(COLUMNS)
-    select = f"SELECT {columns} FROM read_parquet([{sources}]) QUALIFY {DEDUPED}"
+    select = f"SELECT {columns} FROM read_parquet([{sources}], hive_partitioning = false) QUALIFY {LATEST_COPY} = 1"
     _copy_sorted(select, target_key)
     result = duck.cursor().execute(f"SELECT count(*) FROM read_parquet('{s3_url(target_key)}')").fetchone()
     return int(result[0]) if result else 0

@@ -46,6 +46,8 @@ MAP_COLUMNS = (*TAG_COLUMNS, *SYSTEM_TAG_COLUMNS)
 MICROSECOND_TAGS = frozenset({"start_time_first_resp", "latency_first_resp", "reasoning_duration"})
 MODEL_SPAN_TYPES = frozenset({"model", "LLMCall"})
 ROOT_PARENT_IDS = ("0", "")
+# A resent span is stored again; readers keep its latest copy: the row this window ranks first.
+LATEST_COPY = "row_number() OVER (PARTITION BY trace_id, span_id ORDER BY ingested_at DESC)"
 # Upstream's SpanType enum (its "unknown" really is spelled this way).
 KNOWN_SPAN_TYPES = frozenset(
     {

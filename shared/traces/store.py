@@ -7,7 +7,7 @@ from typing import Any
 
 from shared.aws import s3_client
 from shared.settings import get_settings
-from shared.traces.layout import HOUR_US, RAW_ROOT, Partition, partition_of, partition_of_key, workspace_prefix
+from shared.traces.layout import RAW_ROOT, Partition, partition_of, partition_of_key, workspace_prefix
 from shared.traces.settings import TraceSettings
 
 
@@ -76,13 +76,8 @@ def list_workspaces() -> list[str]:
     return workspaces
 
 
-def hours_between(start_us: int, end_us: int) -> list[int]:
-    first = start_us - start_us % HOUR_US
-    return list(range(first, end_us + 1, HOUR_US))
-
-
-def put_raw_batch(key: str, payload: str) -> None:
-    body = gzip.compress(payload.encode(), compresslevel=1)
+def put_raw_batch(key: str, payload: bytes) -> None:
+    body = gzip.compress(payload, compresslevel=1)
     s3_client().put_object(Bucket=bucket(), Key=f"{RAW_ROOT}{key}", Body=body, ContentEncoding="gzip")
 
 

@@ -17,28 +17,39 @@ from shared.traces.retention import DAY_US, ttl_days
 
 @dataclass
 class Batch:
-    """Rows of several messages grouped by partition, remembering which message each came from."""
+    """Rows of several messages grouped by partition, and within it by the message they came from."""
 
-    rows: dict[Partition, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    sources: dict[Partition, set[str]] = field(default_factory=lambda: defaultdict(set))
+    rows: dict[Partition, dict[str, list[dict[str, Any]]]] = field(default_factory=lambda: defaultdict(dict))
 
     def add(self, message_id: str, workspace_id: str, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            partition = partition_of(workspace_id, row["start_time"])
-            self.rows[partition].append(row)
-            self.sources[partition].add(message_id)
+            self.rows[partition_of(workspace_id, row["start_time"])].setdefault(message_id, []).append(row)
+
+
+def _store(partition: Partition, rows: list[dict[str, Any]], now_us: int) -> bool:
+    try:
+        parquet.write_rows(partition.new_key("w", now_us), rows)
+        _index(partition, rows)
+        return True
+    except Exception:
+        logger.exception("could not store %d spans of %s", len(rows), partition.prefix)
+        return False
 
 
 def write_batch(batch: Batch, now_us: int) -> set[str]:
-    """Writes every partition; returns the ids of the messages whose rows could not all be stored."""
+    """Writes one file per partition; returns the ids of the messages whose rows could not all be stored.
+
+    When a partition's file cannot be written, its messages are tried one by one, so a message that cannot
+    be stored fails alone (and ends in the dead-letter queue) instead of taking its neighbours with it.
+    """
     failed: set[str] = set()
-    for partition, rows in batch.rows.items():
-        try:
-            parquet.write_rows(partition.new_key("w", now_us), rows)
-            _index(partition, rows)
-        except Exception:
-            logger.exception("could not store %d spans of %s", len(rows), partition.prefix)
-            failed |= batch.sources[partition]
+    for partition, by_message in batch.rows.items():
+        if _store(partition, [row for rows in by_message.values() for row in rows], now_us):
+            continue
+        if len(by_message) == 1:
+            failed |= by_message.keys()
+            continue
+        failed |= {message_id for message_id, rows in by_message.items() if not _store(partition, rows, now_us)}
     return failed
 
 

@@ -388,7 +388,7 @@ def test_the_glue_table_projects_partitions_where_the_writer_puts_them(template:
         "projection.workspace_id.type": "injected",
         "projection.date.type": "date",
         "projection.date.format": "yyyy-MM-dd",
-        "projection.date.range": "2024-01-01,NOW",
+        "projection.date.range": "2024-01-01,NOW+1DAYS",
         "projection.date.interval": "1",
         "projection.date.interval.unit": "DAYS",
         "projection.hour.type": "integer",

@@ -480,7 +480,7 @@ def test_oversize_values_are_clipped_and_named(stack: RunningStack, owner: Accou
     ingest_ok(stack.base_url, token, [span, tags])
 
     # Then the input and output are cut at 1 MiB, other values at 1 KiB, keys at 100 characters ...
-    stored = by_name(wait_for_span_ids(owner.client, ws, {span["span_id"], tags["span_id"]}))
+    stored = by_name(wait_for_span_ids(owner.client, ws, {span["span_id"], tags["span_id"]}, without_clip=True))
     big = stored["oversize"]
     assert len(big["input"]) == MIB and set(big["input"]) == {"x"}
     assert len(big["output"].encode()) == MIB and set(big["output"]) == {"é"}
@@ -613,3 +613,27 @@ def test_missing_bad_deleted_or_expired_tokens_are_401(
     assert_error(httpx.post(url, json=body, headers=bearer(token)), 401, "expired")
 
     assert "unauthorised" not in {span["span_name"] for span in list_spans(owner.client, owner.workspace_id)["spans"]}
+
+
+def test_big_payloads_are_cut_in_lists_and_trees_and_whole_on_request(
+    stack: RunningStack, owner: Account, token: str
+) -> None:
+    big = "x" * 400_000
+    span = sdk_span(owner.workspace_id, span_name="big_payload", input=big, output="small")
+    ingest_ok(stack.base_url, token, [span])
+    listed = by_name(wait_for_span_ids(owner.client, owner.workspace_id, {span["span_id"]}))["big_payload"]
+    assert listed["clipped"] is True and big.startswith(listed["input"]) and len(listed["input"]) < len(big)
+    assert listed["output"] == "small"
+    tree = wait_for_trace(owner.client, owner.workspace_id, span["trace_id"], 1)
+    assert tree["spans"][0]["clipped"] is True
+    whole = get_trace(
+        owner.client, owner.workspace_id, span["trace_id"], span_ids=[span["span_id"]], without_clip="true"
+    ).json()
+    assert whole["spans"][0]["input"] == big and whole["spans"][0]["clipped"] is False
+    refused = get_trace(owner.client, owner.workspace_id, span["trace_id"], without_clip="true")
+    assert_error(refused, 400, "span_ids")
+    # Responses of any size travel gzipped when the client accepts it.
+    response = get_trace(
+        owner.client, owner.workspace_id, span["trace_id"], span_ids=[span["span_id"]], without_clip="true"
+    )
+    assert response.headers.get("content-encoding") == "gzip"

@@ -267,8 +267,8 @@ def test_invalid_filters_are_400_naming_the_problem(seeded: Seeded) -> None:
             request["filters"] = filters(fields)
         assert_error(client.post(SPANS_LIST, json=request), 400, *words)
 
-    refused(custom_filter("retries", "abc", "long", "gte"), "retries", "'abc' is not a number")
-    refused(field("duration", "gte", "soon"), "duration", "'soon' is not a number")
+    refused(custom_filter("retries", "abc", "long", "gte"), "retries", "'abc' is not a finite number")
+    refused(field("duration", "gte", "soon"), "duration", "'soon' is not a finite number")
     refused(field("input", "like", "x"), "query_type")
     refused(field("status", "in", "broken"), "status", "success")
     refused(custom_filter("vip", "maybe", "bool"), "vip", "not true or false")

@@ -146,7 +146,9 @@ def test_values_cannot_break_out_of_their_literal() -> None:
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ({"field_name": "duration", "values": ["fast"], "query_type": "gte"}, "not a number"),
+        ({"field_name": "duration", "values": ["fast"], "query_type": "gte"}, "not a finite number"),
+        ({"field_name": "score", "field_type": "double", "values": ["nan"], "query_type": "gt"}, "not a finite number"),
+        ({"field_name": "duration", "values": ["1.0e400"], "query_type": "gte"}, "not a finite number"),
         ({"field_name": "status", "values": ["maybe"], "query_type": "in"}, "success"),
         ({"field_name": "input_tokens", "values": ["1"], "query_type": "match"}, "string fields only"),
         ({"field_name": "span_name", "values": [], "query_type": "eq"}, "at least one value"),

@@ -2390,6 +2390,8 @@ export interface components {
             span_list_type?: ("root_span" | "all_span" | "llm_span") | null;
             /** Start Time */
             start_time: string | number;
+            /** Without Clip */
+            without_clip?: boolean | null;
             /** Workspace Id */
             workspace_id: string | number;
         };
@@ -2410,6 +2412,8 @@ export interface components {
             span_list_type?: ("root_span" | "all_span" | "llm_span") | null;
             /** Start Time */
             start_time: string | number;
+            /** Without Clip */
+            without_clip?: boolean | null;
             /** Workspace Id */
             workspace_id: string | number;
         };
@@ -2905,6 +2909,11 @@ export interface components {
              * @default
              */
             call_type: string;
+            /**
+             * Clipped
+             * @default false
+             */
+            clipped: boolean;
             /** Custom Tags */
             custom_tags?: {
                 [key: string]: string;
@@ -6974,6 +6983,8 @@ export interface operations {
                 start_time?: string | number | null;
                 end_time?: string | number | null;
                 span_ids?: string[] | null;
+                /** @description whole inputs and outputs of the span_ids asked for */
+                without_clip?: boolean;
             };
             header?: never;
             path: {

@@ -19,7 +19,7 @@ def _any_value(value: Any) -> Any:
         if key in value:
             try:
                 return convert(value[key])
-            except (TypeError, ValueError, AttributeError):
+            except (TypeError, ValueError, AttributeError, OverflowError):
                 return None
     return None
 

@@ -10,10 +10,10 @@ import base64
 import binascii
 import json
 import re
-import zlib
 from typing import TYPE_CHECKING, Any
 
-from shared.errors import InvalidInput, PayloadTooLarge
+from shared.errors import InvalidInput
+from shared.traces.compression import decompress
 from shared.traces.otlp.values import dicts
 
 if TYPE_CHECKING:
@@ -37,53 +37,12 @@ def decode_export_request(body: bytes, content_type: str | None, content_encodin
         raise InvalidInput(
             f"unsupported Content-Type {content_type!r}: send OTLP traces as {PROTOBUF} or {JSON} (OTLP/HTTP)"
         )
-    raw = _decompress(body, content_encoding)
+    raw = decompress(body, content_encoding, MAX_DECODED_BYTES)
     return _decode_protobuf(raw) if media_type == PROTOBUF else _decode_json(raw)
 
 
 def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def _decompress(body: bytes, content_encoding: str | None) -> bytes:
-    encoding = (content_encoding or "").strip().lower()
-    if encoding in ("", "identity"):
-        return body
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise InvalidInput(f"unsupported Content-Encoding {content_encoding!r}: send gzip, deflate or no encoding")
-    try:
-        if encoding == "deflate":
-            return _inflate_deflate(body)
-        return _inflate(body, 16 + zlib.MAX_WBITS)
-    except zlib.error as exc:
-        raise InvalidInput(
-            f"the body is not valid {encoding} data ({exc}): compress it with {encoding} or drop Content-Encoding"
-        ) from exc
-
-
-def _inflate_deflate(body: bytes) -> bytes:
-    # HTTP's deflate is zlib-wrapped, but some clients send a raw deflate stream.
-    try:
-        return _inflate(body, zlib.MAX_WBITS)
-    except zlib.error:
-        return _inflate(body, -zlib.MAX_WBITS)
-
-
-def _inflate(body: bytes, wbits: int) -> bytes:
-    """Decompresses gzip members (or one zlib/deflate stream) up to MAX_DECODED_BYTES."""
-    out = bytearray()
-    data = body
-    while data:
-        stream = zlib.decompressobj(wbits)
-        out += stream.decompress(data, MAX_DECODED_BYTES + 1 - len(out))
-        if len(out) > MAX_DECODED_BYTES or stream.unconsumed_tail:
-            raise PayloadTooLarge(
-                f"the decompressed body exceeds {MAX_DECODED_BYTES >> 20} MiB: export smaller batches"
-            )
-        if not stream.eof:
-            raise zlib.error("the compressed stream is truncated")
-        data = stream.unused_data if wbits > zlib.MAX_WBITS else b""  # only gzip may concatenate members
-    return bytes(out)
 
 
 def _decode_protobuf(raw: bytes) -> dict[str, Any]:

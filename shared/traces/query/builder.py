@@ -13,17 +13,15 @@ from typing import Protocol
 from shared.errors import InvalidInput
 from shared.traces.query.filters import FilterFields, compile_filters
 from shared.traces.query.sql import AthenaDialect, Dialect, DuckDBDialect, literal
-from shared.traces.rows import COLUMNS
+from shared.traces.rows import COLUMNS, LATEST_COPY
 from shared.traces.store import StoredFile, s3_url
 
-DEDUPED = "row_number() OVER (PARTITION BY trace_id, span_id ORDER BY ingested_at DESC) = 1"
 PLATFORM_CALL_TYPES: dict[str, tuple[str, ...]] = {
     "cozeloop": ("Custom",),
     "prompt": ("PromptPlayground", "PromptDebug"),
     "evaluator": ("Evaluator",),
     "evaluation_target": ("EvalTarget",),
 }
-SPAN_LIST_TYPES = ("root_span", "all_span", "llm_span")
 LIST_COLUMNS = tuple(column for column in COLUMNS if column != "ingested_at")
 
 
@@ -71,14 +69,14 @@ class DuckDBRelation:
             parts.append(f"SELECT {selected} FROM {_read(single)} WHERE {where}")
         if multiple:
             inner = ", ".join(dict.fromkeys([*columns, "trace_id", "span_id", "ingested_at"]))
-            parts.append(
-                f"SELECT {selected} FROM (SELECT {inner} FROM {_read(multiple)} WHERE {where} QUALIFY {DEDUPED})"
-            )
+            latest = f"SELECT {inner} FROM {_read(multiple)} WHERE {where} QUALIFY {LATEST_COPY} = 1"
+            parts.append(f"SELECT {selected} FROM ({latest})")
         return "(" + " UNION ALL ".join(parts) + ")"
 
 
 def _read(files: list[StoredFile]) -> str:
-    return "read_parquet([" + ", ".join(f"'{s3_url(file.key)}'" for file in files) + "])"
+    # The column list is explicit; Hive partition columns from the key (workspace_id, date, hour) are not wanted.
+    return "read_parquet([" + ", ".join(f"'{s3_url(file.key)}'" for file in files) + "], hive_partitioning = false)"
 
 
 class AthenaRelation:
@@ -97,10 +95,7 @@ class AthenaRelation:
         if not dedupe:
             return f"(SELECT {selected} FROM {self.table} WHERE {self.partitions} AND {where})"
         inner = ", ".join(dict.fromkeys([*columns, "trace_id", "span_id", "ingested_at"]))
-        ranked = (
-            f"SELECT {inner}, row_number() OVER (PARTITION BY trace_id, span_id ORDER BY ingested_at DESC) "
-            f"AS copy_rank FROM {self.table} WHERE {self.partitions} AND {where}"
-        )
+        ranked = f"SELECT {inner}, {LATEST_COPY} AS copy_rank FROM {self.table} WHERE {self.partitions} AND {where}"
         return f"(SELECT {selected} FROM ({ranked}) WHERE copy_rank = 1)"
 
 
@@ -139,7 +134,7 @@ class Cursor:
         try:
             raw = json.loads(base64.urlsafe_b64decode(token.encode()))
             return Cursor(int(raw["StartTime"]), str(raw["SpanID"]), str(raw.get("TraceID", "")))
-        except (ValueError, KeyError, TypeError, binascii.Error) as error:
+        except (ValueError, KeyError, TypeError, OverflowError, binascii.Error) as error:
             raise InvalidInput("page_token is not one this server issued; start again without it") from error
 
 
@@ -194,11 +189,6 @@ def advance_info_sql(relation: Relation, scope: SpanScope, trace_ids: list[str])
         "SELECT trace_id, coalesce(sum(input_tokens), 0) AS input_tokens, "
         f"coalesce(sum(output_tokens), 0) AS output_tokens FROM {source} AS s GROUP BY trace_id"
     )
-
-
-def check_span_list_type(value: str | None) -> None:
-    if value is not None and value not in SPAN_LIST_TYPES:
-        raise InvalidInput(f"span_list_type must be one of {', '.join(SPAN_LIST_TYPES)}")
 
 
 DISTINCT_VALUE_COLUMNS = {"model_name": "span_type IN ('model', 'LLMCall')", "span_name": "span_type = 'tool'"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
@@ -95,6 +96,8 @@ class _Compiler:
         name = field.field_name or ""
         query_type = field.query_type or "eq"
         values = field.values or []
+        if field.is_custom:  # a tag, even when it is named like a built-in field ("status", "input", ...)
+            return self._tag(name, field.field_type or _default_type(name), query_type, values)
         if name == "status":
             return self._status(query_type, values)
         if name in MS_COLUMNS:
@@ -141,11 +144,14 @@ def _default_type(name: str) -> FieldType:
 
 def _number(name: str, value: str, field_type: FieldType, scale: int = 1) -> str:
     try:
+        number = float(value) * scale
+        if not math.isfinite(number) or abs(number) >= 2**63:
+            raise ValueError(value)
         if field_type == "double":
-            return repr(float(value) * scale)
-        return str(int(float(value) * scale) if "." in value else int(value) * scale)
+            return repr(number)
+        return str(int(number) if "." in value or "e" in value.lower() else int(value) * scale)
     except ValueError as error:
-        raise InvalidInput(f"filter {name}: {value!r} is not a number") from error
+        raise InvalidInput(f"filter {name}: {value!r} is not a finite number in range") from error
 
 
 def _bool(name: str, value: str) -> str:

@@ -32,16 +32,21 @@ class Metric:
     per_seconds: float | None = None  # a rate: the aggregate × this ÷ the bucket's (or window's) seconds
 
 
+def _double(expression: str) -> str:
+    """Division in DOUBLE: Trino reads `1.0` as DECIMAL(2,1) and would round a ratio to one decimal."""
+    return f"CAST({expression} AS DOUBLE)"
+
+
 def _count(condition: str) -> str:
     return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _ratio(part: str, whole: str) -> str:
-    return f"({_count(part)} * 1.0 / nullif({_count(whole)}, 0))"
+    return f"({_double(_count(part))} / nullif({_count(whole)}, 0))"
 
 
 def _avg_ms(condition: str, value: str = "duration") -> str:
-    return f"avg(CASE WHEN {condition} THEN {value} / 1000.0 END)"
+    return f"avg(CASE WHEN {condition} THEN {_double(value)} / 1000 END)"
 
 
 def _sum(condition: str, value: str) -> str:
@@ -85,7 +90,7 @@ def _definitions(dialect: Dialect) -> list[Metric]:
         Metric(
             "model_tpot",
             f"avg(CASE WHEN {MODEL} AND output_tokens > 0 "
-            f"THEN (duration - coalesce({ttft}, 0)) / 1000.0 / output_tokens END)",
+            f"THEN {_double(f'duration - coalesce({ttft}, 0)')} / 1000 / output_tokens END)",
             (*BASE, "duration", "output_tokens", "tags_long"),
         ),
         Metric("model_token_count_pie", _sum(MODEL, TOKENS), (*BASE, *model_tokens, "model_name"), pie_by="model_name"),
@@ -118,7 +123,7 @@ def _definitions(dialect: Dialect) -> list[Metric]:
 
 def _wrapped(name: str, condition: str, value: str, dialect: Dialect, columns: tuple[str, ...]) -> list[Metric]:
     """`<name>` (the average) and `<name>_avg|_max|_min|_pct50|_pct90|_pct99`, in ms."""
-    ms = f"CASE WHEN {condition} THEN {value} / 1000.0 END"
+    ms = f"CASE WHEN {condition} THEN {_double(value)} / 1000 END"
     wrappers = {
         "avg": f"avg({ms})",
         "max": f"max({ms})",

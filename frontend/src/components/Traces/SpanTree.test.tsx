@@ -23,6 +23,7 @@ function span(id: number, parent: string, status: "success" | "error" = "success
     logid: "",
     service_name: "",
     call_type: "Custom",
+    clipped: false,
   };
 }
 
@@ -72,13 +73,17 @@ describe("SpanTree", () => {
     // The spacer is as tall as all 5,000 rows, so the scrollbar covers the whole trace.
     expect((tree.firstElementChild as HTMLElement).style.height).toBe(`${5000 * 30}px`);
 
-    // Scrolled to row 3,000: that neighbourhood is rendered instead of the top.
+    // Scrolled to row 3,000: that neighbourhood is rendered instead of the top, but for the selected row, which
+    // stays in the DOM (out of view) so aria-activedescendant names an element.
     tree.scrollTop = 3000 * 30;
     fireEvent.scroll(tree);
-    const after = within(tree).getAllByRole("treeitem");
+    const after = within(tree).getAllByRole("treeitem").map((item) => item.id);
     expect(after.length).toBeLessThan(60);
-    expect(after.map((item) => item.id)).toContain("span-row-span-2999");
-    expect(after.map((item) => item.id)).not.toContain("span-row-span-0");
+    expect(after).toContain("span-row-span-2999");
+    expect(after).not.toContain("span-row-span-1");
+    expect(after.filter((id) => Number(id.split("-").pop()) < 2900)).toEqual(["span-row-span-0"]);
+    expect(tree).toHaveAttribute("aria-activedescendant", "span-row-span-0");
+    expect(document.getElementById("span-row-span-0")).toHaveAttribute("aria-selected", "true");
   });
 
   it("collapses and expands a span, and moves the selection with the keyboard", () => {
@@ -102,5 +107,39 @@ describe("SpanTree", () => {
     fireEvent.click(within(tree).getAllByRole("treeitem")[1]!);
     expect(screen.getByTestId("selected")).toHaveTextContent("span-1");
     expect(tree).toHaveAttribute("aria-activedescendant", "span-row-span-1");
+  });
+
+  it("marks orphans (parent not in the trace) and gives rows their place among siblings", () => {
+    render(<Harness spans={[span(0, "0"), span(1, "span-0"), span(2, "span-0"), span(3, "ffffffffffffffff")]} />);
+    const tree = screen.getByRole("tree", { name: "Span tree" });
+    const rows = within(tree).getAllByRole("treeitem");
+    expect(rows.map((row) => [row.getAttribute("aria-level"), row.getAttribute("aria-posinset"), row.getAttribute("aria-setsize")])).toEqual([
+      ["1", "1", "2"],
+      ["2", "1", "2"],
+      ["2", "2", "2"],
+      ["1", "2", "2"],
+    ]);
+    expect(rows[3]).toHaveAttribute("aria-label", "step 3, tool, success, 5 ms, parent missing");
+    expect(within(rows[3]!).getByText("parent missing")).toHaveAttribute("title", expect.stringContaining("ffffffffffffffff is not in this trace"));
+    expect(within(rows[0]!).queryByText("parent missing")).not.toBeInTheDocument();
+  });
+
+  it("pages with PageDown / PageUp by a viewport of rows", () => {
+    render(<Harness spans={FIVE_THOUSAND} />);
+    const tree = screen.getByRole("tree", { name: "Span tree" });
+    fireEvent.keyDown(tree, { key: "PageDown" });
+    // 600 px viewport / 30 px rows = 20 rows; a page moves 19 (one row of context stays): row 19 is step 18, as
+    // step 4999 (step 1's child) is row 2.
+    expect(screen.getByTestId("selected").textContent).toBe("span-18");
+    expect(tree).toHaveAttribute("aria-activedescendant", "span-row-span-18");
+    fireEvent.keyDown(tree, { key: "PageUp" });
+    expect(screen.getByTestId("selected").textContent).toBe("span-0");
+    fireEvent.keyDown(tree, { key: "PageUp" });
+    expect(screen.getByTestId("selected").textContent).toBe("span-0");
+  });
+
+  it("labels the toggle of an unnamed span", () => {
+    render(<Harness spans={[{ ...span(0, "0"), span_name: "" }, span(1, "span-0")]} />);
+    expect(screen.getByRole("button", { name: "Collapse (unnamed)" })).toBeInTheDocument();
   });
 });
