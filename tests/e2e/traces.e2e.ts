@@ -67,6 +67,23 @@ async function choose(page: Page, combobox: string, option: string): Promise<voi
   await expect.poll(() => page.getByRole("option").count()).toBe(0);
 }
 
+/** Unpicks `option` in a multiple select (the opposite of `choose`). */
+async function unchoose(page: Page, combobox: string, option: string): Promise<void> {
+  const select = page.getByRole("combobox", { name: combobox });
+  const item = page.getByRole("option", { name: new RegExp(`^(tick )?${option}$`) });
+  for (let attempt = 0; attempt < 3 && (await select.innerText()).includes(option); attempt += 1) {
+    if ((await item.count()) === 0) await select.click();
+    await item.click();
+    await expect
+      .poll(() => select.innerText(), { timeout: 2_000 })
+      .not.toContain(option)
+      .catch(() => undefined);
+  }
+  expect(await select.innerText()).not.toContain(option);
+  await page.getByRole("heading", { level: 1 }).click();
+  await expect.poll(() => page.getByRole("option").count()).toBe(0);
+}
+
 describe("traces", () => {
   test("SDK traces are listed, opened, filtered by status and by a custom tag, and annotated", async () => {
     const page = await sessions.signedInPage(await sessions.registeredEmail("traces"));
@@ -83,6 +100,14 @@ describe("traces", () => {
     await expect.poll(() => okRow.innerText()).toMatch(/\b18\b/);
     expect(await okRow.innerText()).toMatch(/success/);
     expect(await page.getByRole("row", { name: /failing_request/ }).innerText()).toMatch(/error/);
+    // At 1280 px the whole row fits: latency, tokens and model (and the input / output) without scrolling sideways.
+    const tableBody = page.locator(".loop-span-table .semi-table-body");
+    expect(await tableBody.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+    const viewport = page.viewportSize()!.width;
+    for (const column of ["Latency", "Tokens", "Model", "Start time", "Input / output"]) {
+      const box = (await page.getByRole("columnheader", { name: column, exact: true }).boundingBox())!;
+      expect(box.x + box.width, column).toBeLessThanOrEqual(viewport);
+    }
     await screenshot(page, "traces-list");
 
     // Open the ok trace: the drawer has the span tree; the model span's input is rendered as chat messages.
@@ -165,11 +190,13 @@ describe("traces", () => {
     expect(await rows.count()).toBeLessThan(100);
     expect(await rows.first().getAttribute("aria-label")).toMatch(/^big_request/);
 
-    // Scrolled to the end: the last steps are rendered, the first rows are gone, still only a screenful.
+    // Scrolled to the end: the last steps are rendered, the first rows are gone, still only a screenful. The
+    // selected root stays in the DOM (out of view), as the tree's aria-activedescendant names it.
     await tree.evaluate((element) => element.scrollTo(0, element.scrollHeight));
     await expect.poll(async () => (await rows.allInnerTexts()).some((text) => /step 49\d\d/.test(text))).toBe(true);
     expect(await rows.count()).toBeLessThan(100);
-    expect(await tree.getByRole("treeitem", { name: /^big_request/ }).count()).toBe(0);
+    expect(await tree.getByRole("treeitem", { name: /^step 1,/ }).count()).toBe(0);
+    expect(await tree.getAttribute("aria-activedescendant")).toBe(await tree.getByRole("treeitem", { name: /^big_request/ }).getAttribute("id"));
     await screenshot(page, "trace-5000-spans");
 
     // Collapsing the root leaves one row; expanding brings the children back.
@@ -207,5 +234,10 @@ describe("traces", () => {
     await choose(page, "Split by model", "gpt-4o-mini");
     await page.getByRole("img", { name: "Model tokens, by model" }).waitFor();
     await page.getByRole("img", { name: "Model latency p99 (ms), by model" }).waitFor();
+
+    // And back to all models combined: the combined charts again.
+    await unchoose(page, "Split by model", "gpt-4o-mini");
+    await page.getByRole("img", { name: "Model tokens", exact: true }).waitFor();
+    expect(await page.getByRole("img", { name: "Model tokens, by model" }).count()).toBe(0);
   });
 });

@@ -35,26 +35,39 @@ export function useMetricNames(spaceId: string) {
   });
 }
 
+/** What the metrics request returned, with the window and granularity it was asked for (so charts draw its own axis). */
+export interface MetricsResult {
+  metrics: Record<string, Metric>;
+  start: number;
+  end: number;
+  granularity: Granularity;
+}
+
+/**
+ * The metrics of one window. While another window loads, the previous result stays on screen (keepPreviousData),
+ * so it carries its own window: a chart must never draw old points on the new axis.
+ */
 export function useMetrics(spaceId: string, params: MetricsParams, enabled = true) {
   return useQuery({
     queryKey: queryKeys.metrics(spaceId, params),
     enabled: enabled && params.names.length > 0,
-    queryFn: async () =>
-      (
-        await unwrap(
-          api.POST("/api/observability/v1/metrics/list", {
-            body: {
-              workspace_id: spaceId,
-              start_time: params.start,
-              end_time: params.end,
-              granularity: params.granularity,
-              metric_names: [...params.names],
-              platform_type: PLATFORM_TYPE,
-              drill_down_fields: params.byModel ? [{ field_name: "model_name" }] : null,
-            },
-          }),
-        )
-      ).metrics,
+    queryFn: async ({ signal }): Promise<MetricsResult> => {
+      const { metrics } = await unwrap(
+        api.POST("/api/observability/v1/metrics/list", {
+          body: {
+            workspace_id: spaceId,
+            start_time: params.start,
+            end_time: params.end,
+            granularity: params.granularity,
+            metric_names: [...params.names],
+            platform_type: PLATFORM_TYPE,
+            drill_down_fields: params.byModel ? [{ field_name: "model_name" }] : null,
+          },
+          signal,
+        }),
+      );
+      return { metrics, start: params.start, end: params.end, granularity: params.granularity };
+    },
     placeholderData: keepPreviousData,
   });
 }

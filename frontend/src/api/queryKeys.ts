@@ -12,7 +12,8 @@ export const queryKeys = {
   models: (spaceId: string) => ["spaces", spaceId, "models"] as const,
   traces: (spaceId: string) => ["spaces", spaceId, "traces"] as const,
   spanList: (spaceId: string, params: unknown) => ["spaces", spaceId, "traces", "spans", params] as const,
-  traceAdvance: (spaceId: string, traceIds: readonly string[]) => ["spaces", spaceId, "traces", "advance", traceIds] as const,
+  /** `params`: the trace ids and the time window they were asked in. */
+  traceAdvance: (spaceId: string, params: unknown) => ["spaces", spaceId, "traces", "advance", params] as const,
   trace: (spaceId: string, traceId: string) => ["spaces", spaceId, "traces", "trace", traceId] as const,
   traceMeta: (spaceId: string, spanListType: string) => ["spaces", spaceId, "traces", "meta", spanListType] as const,
   traceViews: (spaceId: string) => ["spaces", spaceId, "trace-views"] as const,

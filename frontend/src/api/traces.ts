@@ -49,19 +49,47 @@ export function useSpanList(spaceId: string, params: SpanListParams) {
   });
 }
 
+export interface AdvanceInfo {
+  /** Trace id → token totals, over the pages loaded so far. */
+  byTrace: Map<string, TraceAdvanceInfo>;
+  /** The first failed page's error (the server's message), or null. */
+  error: Error | null;
+  /** Asks again for the pages that failed. */
+  retry: () => void;
+}
+
+/**
+ * The loaded pages as one list, each span once (by trace and span id), in page order: a span the store returns on
+ * two pages (reported again, or sharing the page boundary's start time) is not listed twice.
+ */
+export function flattenPages(pages: readonly (readonly OutputSpan[])[]): OutputSpan[] {
+  const seen = new Set<string>();
+  const spans: OutputSpan[] = [];
+  for (const page of pages) {
+    for (const span of page) {
+      const key = `${span.trace_id}:${span.span_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      spans.push(span);
+    }
+  }
+  return spans;
+}
+
 /**
  * Token totals of the root spans' traces, one request per loaded page (≤ 50 traces, the server takes 200), so
- * loading a page never re-asks for the previous ones. Returns trace id → info.
+ * loading a page never re-asks for the previous ones. The time window is part of the key: Refresh (a new window)
+ * asks again, so the totals of traces still being reported catch up.
  */
-export function useAdvanceInfo(spaceId: string, pages: readonly (readonly OutputSpan[])[], window: { start: number; end: number }, enabled: boolean) {
+export function useAdvanceInfo(spaceId: string, pages: readonly (readonly OutputSpan[])[], window: { start: number; end: number }, enabled: boolean): AdvanceInfo {
   return useQueries({
     queries: pages.map((spans) => {
       const traceIds = [...new Set(spans.map((span) => span.trace_id))];
       return {
-        queryKey: queryKeys.traceAdvance(spaceId, traceIds),
+        queryKey: queryKeys.traceAdvance(spaceId, { start: window.start, end: window.end, traceIds }),
         enabled: enabled && traceIds.length > 0,
         staleTime: 60_000,
-        queryFn: async () =>
+        queryFn: async ({ signal }: { signal: AbortSignal }) =>
           (
             await unwrap(
               api.POST("/api/observability/v1/traces/batch_get_advance_info", {
@@ -70,6 +98,7 @@ export function useAdvanceInfo(spaceId: string, pages: readonly (readonly Output
                   platform_type: PLATFORM_TYPE,
                   traces: traceIds.map((trace_id) => ({ trace_id, start_time: window.start, end_time: window.end })),
                 },
+                signal,
               }),
             )
           ).traces_advance_info,
@@ -78,7 +107,12 @@ export function useAdvanceInfo(spaceId: string, pages: readonly (readonly Output
     combine: (results) => {
       const byTrace = new Map<string, TraceAdvanceInfo>();
       for (const result of results) for (const info of result.data ?? []) byTrace.set(info.trace_id, info);
-      return byTrace;
+      const failed = results.filter((result) => result.isError);
+      return {
+        byTrace,
+        error: failed[0]?.error ?? null,
+        retry: () => failed.forEach((result) => void result.refetch()),
+      };
     },
   });
 }
@@ -110,6 +144,31 @@ export function useTrace(spaceId: string, traceId: string | null) {
         }),
       ),
     refetchOnWindowFocus: false,
+  });
+}
+
+/**
+ * One span with its whole input and output. A trace's answer cuts long inputs and outputs so that it fits a
+ * response (the span says `clipped`); this asks for the one span again with `without_clip`. Not part of the trace's
+ * key, so saving feedback (which refetches the trace) does not download a megabyte again.
+ */
+export function useWholeSpan(spaceId: string, span: Pick<OutputSpan, "trace_id" | "span_id">, enabled: boolean) {
+  return useQuery({
+    queryKey: [...queryKeys.traces(spaceId), "whole-span", span.trace_id, span.span_id],
+    enabled,
+    staleTime: 5 * 60_000,
+    gcTime: 60_000,
+    queryFn: async ({ signal }) => {
+      const data = await unwrap(
+        api.GET("/api/observability/v1/traces/{trace_id}", {
+          params: { path: { trace_id: span.trace_id }, query: { workspace_id: spaceId, span_ids: [span.span_id], without_clip: true } },
+          signal,
+        }),
+      );
+      const whole = data.spans.find((found) => found.span_id === span.span_id);
+      if (!whole) throw new Error("This span is no longer stored: it may have passed the workspace's retention period.");
+      return whole;
+    },
   });
 }
 

@@ -26,19 +26,18 @@ export function resolveRange(range: TimeRange): { start: number; end: number } {
   return { start: range.anchor - ms, end: range.anchor };
 }
 
-/** The same range again, its quick pick re-anchored at now (the Refresh button). */
+/** The same range again, its quick pick re-anchored at now (Refresh; and a new tab, filter or view on the trace list). */
 export function refreshRange(range: TimeRange): TimeRange {
   return range.kind === "quick" ? { ...range, anchor: Date.now() } : range;
 }
 
-export function formatMs(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
-}
-
-/** A latency in ms, compact: 850 ms, 12.3 s, 4.5 min. */
+/** A latency in ms, compact: 850 ms, 2.35 s, 12.3 s, 4.5 min (the unit picked after rounding, so never "1000 ms" or "60.0 s"). */
 export function formatLatency(ms: number): string {
   if (!Number.isFinite(ms)) return "–";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const whole = Math.round(ms);
+  if (whole < 1000) return `${whole} ms`;
+  const seconds = ms / 1000;
+  if (Number(seconds.toFixed(2)) < 10) return `${seconds.toFixed(2)} s`;
+  if (Number(seconds.toFixed(1)) < 60) return `${seconds.toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(1)} min`;
 }

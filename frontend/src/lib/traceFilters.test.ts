@@ -70,4 +70,16 @@ describe("the filter builder's FilterFields", () => {
     expect(toFilterFields(rows)?.filter_fields?.[1]).toEqual({ field_name: "tenant", field_type: "string", query_type: "eq", values: ["acme"], is_custom: true });
     expect(fromFilterFields("not json", METAS)).toEqual([]);
   });
+
+  it("keeps a view's built-in fields built-in when it is applied before meta_info has loaded", () => {
+    const exceptions = '{"query_and_or": "and", "filter_fields": [{"field_name": "status", "field_type": "string", "values": ["error"], "query_type": "in"}, {"field_name": "duration", "field_type": "long", "values": ["10000"], "query_type": "gte"}, {"field_name": "tenant", "values": ["acme"], "query_type": "eq"}]}';
+    const rows = fromFilterFields(exceptions, {});
+    expect(rows.map(({ field, custom }) => [field, custom])).toEqual([
+      ["status", false],
+      ["duration", false],
+      ["tenant", true],
+    ]);
+    // Sent as it was saved: no is_custom on the built-in fields.
+    expect(toFilterFields(rows)?.filter_fields?.map((field) => field.is_custom)).toEqual([undefined, undefined, true]);
+  });
 });

@@ -154,7 +154,12 @@ export function toFilterFields(rows: readonly FilterRow[]): FilterFields | undef
   return fields.length ? { query_and_or: "and", filter_fields: fields } : undefined;
 }
 
-/** A view's `filters` JSON (or FilterFields) back into rows. Nested sub-filters are not editable here and are dropped. */
+/**
+ * A view's `filters` JSON (or FilterFields) back into rows. Nested sub-filters are not editable here and are dropped.
+ * A field is a custom tag when it says so (`is_custom`), else when it is neither one of `metas` nor a field the
+ * console knows (FIELD_LABELS): a view applied before meta_info has loaded (or after it failed) must not turn the
+ * built-in "status" into a tag called status.
+ */
 export function fromFilterFields(filters: string | FilterFields | null | undefined, metas: Record<string, FieldMeta>): FilterRow[] {
   let parsed: unknown = filters;
   if (typeof filters === "string") {
@@ -170,7 +175,7 @@ export function fromFilterFields(filters: string | FilterFields | null | undefin
     .filter((field) => field.field_name)
     .map((field) => {
       const name = field.field_name!;
-      const custom = field.is_custom ?? !(name in metas);
+      const custom = field.is_custom ?? !(name in metas || name in FIELD_LABELS);
       const fieldType = field.field_type ?? (custom ? "string" : (metas[name]?.value_type ?? "string"));
       const op: QueryType = field.query_type ?? "eq";
       return { id: newRowId(), field: name, custom, fieldType, op, values: (field.values ?? []).map(String) };

@@ -114,29 +114,58 @@ export interface TreeRow<S extends TreeSpan> {
   depth: number;
   hasChildren: boolean;
   expanded: boolean;
+  /** 1-based position among its siblings, and how many siblings there are (aria-posinset / aria-setsize). */
+  posInSet: number;
+  setSize: number;
 }
 
 /** The rows on screen in order: a depth-first walk that skips the children of collapsed spans. */
 export function visibleRows<S extends TreeSpan>(tree: TraceTree<S>, collapsed: ReadonlySet<string>): TreeRow<S>[] {
   const rows: TreeRow<S>[] = [];
-  const stack: TraceNode<S>[] = [...tree.roots].reverse();
+  type Entry = { node: TraceNode<S>; pos: number; size: number };
+  const stack: Entry[] = tree.roots.map((node, index) => ({ node, pos: index + 1, size: tree.roots.length })).reverse();
   while (stack.length) {
-    const node = stack.pop()!;
+    const { node, pos, size } = stack.pop()!;
     const hasChildren = node.children.length > 0;
     const expanded = hasChildren && !collapsed.has(node.span.span_id);
-    rows.push({ node, depth: node.depth, hasChildren, expanded });
-    if (expanded) for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i]!);
+    rows.push({ node, depth: node.depth, hasChildren, expanded, posInSet: pos, setSize: size });
+    if (expanded) {
+      const count = node.children.length;
+      for (let i = count - 1; i >= 0; i -= 1) stack.push({ node: node.children[i]!, pos: i + 1, size: count });
+    }
   }
   return rows;
+}
+
+/** The node's parent in the tree as built (undefined for roots, including orphans and broken cycles). */
+export function parentOf<S extends TreeSpan>(tree: TraceTree<S>, node: TraceNode<S>): TraceNode<S> | undefined {
+  if (node.depth === 0) return undefined;
+  return tree.byId.get(node.span.parent_id);
+}
+
+/**
+ * Where `spanId` shows in the tree with these spans collapsed: itself when visible, else its outermost collapsed
+ * ancestor (the row that hides it). The selection moves there when a collapse hides the selected span, so the
+ * selected row stays on screen and keyboard navigation goes on from it. Null when the span is not in the tree.
+ */
+export function visibleAncestor<S extends TreeSpan>(tree: TraceTree<S>, spanId: string, collapsed: ReadonlySet<string>): string | null {
+  const node = tree.byId.get(spanId);
+  if (!node) return null;
+  let shown = node;
+  for (let up = parentOf(tree, node); up; up = parentOf(tree, up)) {
+    if (collapsed.has(up.span.span_id)) shown = up;
+  }
+  return shown.span.span_id;
 }
 
 /** Where a span's bar sits on the trace's waterfall, in percent of the trace's length. */
 export function waterfall(span: TreeSpan, startMs: number, endMs: number): { left: number; width: number } {
   const total = Math.max(endMs - startMs, 1);
-  const left = ((Number(span.started_at) - startMs) / total) * 100;
-  const width = (Number(span.duration) / total) * 100;
-  const clampedLeft = Math.min(Math.max(left, 0), 100);
-  return { left: clampedLeft, width: Math.min(Math.max(width, 0.5), 100 - clampedLeft || 0.5) };
+  const rawLeft = ((Number(span.started_at) - startMs) / total) * 100;
+  const rawWidth = (Number(span.duration) / total) * 100;
+  // At least a sliver so a zero-length span shows; never past the right edge.
+  const left = Math.min(Math.max(rawLeft, 0), 99.5);
+  return { left, width: Math.min(Math.max(rawWidth, 0.5), 100 - left) };
 }
 
 /** The ids of every span that has children (to collapse all). */

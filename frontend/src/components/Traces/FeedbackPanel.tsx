@@ -2,7 +2,7 @@ import { IconDelete } from "@douyinfe/semi-icons";
 import { Button, Input, Tag, TextArea, Toast } from "@douyinfe/semi-ui";
 import { useState, type FormEvent } from "react";
 import { useCreateAnnotation, useDeleteAnnotation, type Annotation, type OutputSpan } from "../../api/traces";
-import { formatServerTime } from "../../lib/time";
+import { formatTimestamp } from "../../lib/time";
 import { ConfirmDeleteModal } from "../common/ConfirmDeleteModal";
 import { Field } from "../common/Field";
 import { FormError } from "../common/QueryState";
@@ -39,7 +39,11 @@ export function FeedbackPanel({ spaceId, span }: { spaceId: string; span: Output
                 <Tag size="small" color="grey">
                   {TYPE_LABELS[annotation.type ?? ""] ?? annotation.type}
                 </Tag>
-                {annotation.base_info?.updated_at && <span className="loop-muted loop-mono-small">{formatServerTime(annotation.base_info.updated_at, "ms", "")}</span>}
+                {annotation.base_info?.updated_at && Number(annotation.base_info.updated_at) > 0 && (
+                  <span className="loop-muted loop-mono-small" title={formatTimestamp(annotation.base_info.updated_at, "full")}>
+                    {formatTimestamp(annotation.base_info.updated_at)}
+                  </span>
+                )}
                 {annotation.type === "manual_feedback" && (
                   <Button
                     size="small"

@@ -1,7 +1,10 @@
-import { TabPane, Tabs, Tag } from "@douyinfe/semi-ui";
-import type { OutputSpan } from "../../api/traces";
-import { formatLatency, formatMs } from "../../lib/timeRange";
+import { Button, TabPane, Tabs, Tag } from "@douyinfe/semi-ui";
+import { useState } from "react";
+import { useWholeSpan, type OutputSpan } from "../../api/traces";
+import { formatTimestamp } from "../../lib/time";
+import { formatLatency } from "../../lib/timeRange";
 import { CopyButton } from "../common/CopyButton";
+import { ErrorState } from "../common/QueryState";
 import { FeedbackPanel } from "./FeedbackPanel";
 import { PayloadView } from "./PayloadView";
 import { StatusTag } from "./SpanTable";
@@ -29,6 +32,31 @@ function TagTable({ title, tags }: { title: string; tags: Record<string, string>
   );
 }
 
+/**
+ * The span's input and output (its own component, keyed by the span: "Show all", "Raw" and a loaded whole span
+ * never carry over to the next span). When the trace's answer cut them (`clipped`), "Load them whole" asks again.
+ */
+function SpanPayloads({ spaceId, span }: { spaceId: string; span: OutputSpan }) {
+  const [wanted, setWanted] = useState(false);
+  const whole = useWholeSpan(spaceId, span, span.clipped && wanted);
+  const shown = whole.data ?? span;
+  return (
+    <div className="loop-span-io">
+      {span.clipped && !whole.data && (
+        <div className="loop-row loop-row-tight loop-clip-note">
+          <span className="loop-muted">This span&apos;s input and output were shortened to fit the trace&apos;s answer; copying copies the shortened text.</span>
+          <Button size="small" loading={whole.isFetching} disabled={whole.isFetching} onClick={() => (wanted ? void whole.refetch() : setWanted(true))}>
+            Load them whole
+          </Button>
+        </div>
+      )}
+      {whole.isError && <ErrorState title="Could not load the whole span" error={whole.error} onRetry={() => void whole.refetch()} />}
+      <PayloadView title="Input" raw={shown.input} />
+      <PayloadView title="Output" raw={shown.output} />
+    </div>
+  );
+}
+
 /** The selected span: what it is, its input and output, its tags and its feedback. */
 export function SpanDetail({ spaceId, span }: { spaceId: string; span: OutputSpan }) {
   const annotations = span.annotations?.length ?? 0;
@@ -48,7 +76,7 @@ export function SpanDetail({ spaceId, span }: { spaceId: string; span: OutputSpa
         </div>
         <div>
           <dt>Start time</dt>
-          <dd>{formatMs(Number(span.started_at))}</dd>
+          <dd>{formatTimestamp(span.started_at, "full")}</dd>
         </div>
         <div>
           <dt>Span ID</dt>
@@ -77,10 +105,7 @@ export function SpanDetail({ spaceId, span }: { spaceId: string; span: OutputSpa
       </dl>
       <Tabs type="line" size="small" keepDOM={false} tabPaneMotion={false}>
         <TabPane tab="Input & output" itemKey="io">
-          <div className="loop-span-io">
-            <PayloadView title="Input" raw={span.input} />
-            <PayloadView title="Output" raw={span.output} />
-          </div>
+          <SpanPayloads key={`${span.trace_id}:${span.span_id}`} spaceId={spaceId} span={span} />
         </TabPane>
         <TabPane tab="Tags" itemKey="tags">
           <TagTable title="Custom tags" tags={span.custom_tags ?? {}} />

@@ -1,13 +1,20 @@
 import { IconChevronDown, IconChevronRight } from "@douyinfe/semi-icons";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import type { OutputSpan } from "../../api/traces";
 import { formatLatency } from "../../lib/timeRange";
-import { visibleRows, waterfall, type TraceTree } from "../../lib/traceTree";
+import { parentOf, visibleRows, waterfall, type TraceTree } from "../../lib/traceTree";
 
 export const ROW_HEIGHT = 30;
 const INDENT = 14;
 const MAX_INDENT_DEPTH = 24;
+
+/** Why a span sits at the root though it names a parent. */
+function orphanNote(span: OutputSpan, tree: TraceTree<OutputSpan>): string {
+  return tree.byId.has(span.parent_id)
+    ? `Its parents loop back to it (parent ${span.parent_id}): shown as a root.`
+    : `Its parent span ${span.parent_id} is not in this trace (not reported, or not yet).`;
+}
 
 interface Props {
   tree: TraceTree<OutputSpan>;
@@ -23,12 +30,21 @@ interface Props {
  * The span tree as a virtualised list: the tree is flattened into its visible rows (children of collapsed spans
  * skipped), and only the rows in the viewport (plus a few above and below) are in the DOM, each absolutely placed at
  * index × ROW_HEIGHT inside a spacer as tall as all rows. Keyboard: the tree is one tab stop whose active row is
- * `aria-activedescendant`; ↑/↓ move, ←/→ collapse/expand (or go to parent/child), Home/End.
+ * `aria-activedescendant`; ↑/↓ move, ←/→ collapse/expand (or go to parent/child), PageUp/PageDown, Home/End.
+ * The selected row is always rendered, even when scrolled out of view, so `aria-activedescendant` names an element.
  */
 export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, height = "100%" }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
   const selectedIndex = rows.findIndex((row) => row.node.span.span_id === selectedId);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (selectedIndex < 0 || indexes.includes(selectedIndex)) return indexes;
+      return [...indexes, selectedIndex].sort((a, b) => a - b);
+    },
+    [selectedIndex],
+  );
   // The virtualizer is a mutable object by design; this component is not memoized by the React Compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -37,6 +53,7 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     getItemKey: (index) => rows[index]?.node.span.span_id ?? index,
+    rangeExtractor,
     useFlushSync: false,
   });
 
@@ -59,6 +76,12 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
       case "ArrowUp":
         go(index - 1);
         break;
+      case "PageDown":
+      case "PageUp": {
+        const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1);
+        go(event.key === "PageDown" ? index + page : index - page);
+        break;
+      }
       case "Home":
         go(0);
         break;
@@ -72,8 +95,8 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
       case "ArrowLeft":
         if (row.expanded) onToggle(row.node.span.span_id);
         else {
-          const parent = tree.byId.get(row.node.span.parent_id);
-          if (parent && row.depth > 0) onSelect(parent.span.span_id);
+          const parent = parentOf(tree, row.node);
+          if (parent) onSelect(parent.span.span_id);
         }
         break;
       case "Enter":
@@ -104,15 +127,18 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
           const selected = span.span_id === selectedId;
           const bar = waterfall(span, tree.startMs, tree.endMs);
           const indent = Math.min(row.depth, MAX_INDENT_DEPTH) * INDENT;
+          const name = span.span_name || "(unnamed)";
           return (
             <div
               key={item.key}
               id={`span-row-${span.span_id}`}
               role="treeitem"
               aria-level={row.depth + 1}
+              aria-posinset={row.posInSet}
+              aria-setsize={row.setSize}
               aria-expanded={row.hasChildren ? row.expanded : undefined}
               aria-selected={selected}
-              aria-label={`${span.span_name || "(unnamed)"}, ${span.span_type}, ${span.status}, ${formatLatency(Number(span.duration))}`}
+              aria-label={`${name}, ${span.span_type}, ${span.status}, ${formatLatency(Number(span.duration))}${row.node.orphan ? ", parent missing" : ""}`}
               className={`loop-span-row${selected ? " loop-span-row-selected" : ""}${span.status !== "success" ? " loop-span-row-error" : ""}`}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               onClick={() => onSelect(span.span_id)}
@@ -123,7 +149,7 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
                     type="button"
                     tabIndex={-1}
                     className="loop-span-toggle"
-                    aria-label={`${row.expanded ? "Collapse" : "Expand"} ${span.span_name}`}
+                    aria-label={`${row.expanded ? "Collapse" : "Expand"} ${name}`}
                     onClick={(event) => {
                       event.stopPropagation();
                       onToggle(span.span_id);
@@ -136,9 +162,14 @@ export function SpanTree({ tree, collapsed, onToggle, selectedId, onSelect, heig
                 )}
                 <span className={`loop-status-dot loop-status-${span.status}`} aria-hidden />
                 <span className="loop-span-name" title={span.span_name}>
-                  {span.span_name || "(unnamed)"}
+                  {name}
                 </span>
                 <span className="loop-span-type">{span.span_type}</span>
+                {row.node.orphan && (
+                  <span className="loop-span-orphan" title={orphanNote(span, tree)}>
+                    parent missing
+                  </span>
+                )}
                 {row.depth > MAX_INDENT_DEPTH && <span className="loop-span-type">depth {row.depth}</span>}
               </div>
               <div className="loop-span-timeline" aria-hidden>

@@ -2,7 +2,7 @@ import { Button, SideSheet } from "@douyinfe/semi-ui";
 import { useMemo, useState } from "react";
 import { useTrace, type OutputSpan } from "../../api/traces";
 import { formatLatency } from "../../lib/timeRange";
-import { buildTraceTree, parentIds } from "../../lib/traceTree";
+import { buildTraceTree, parentIds, visibleAncestor } from "../../lib/traceTree";
 import { CopyButton } from "../common/CopyButton";
 import { ErrorState, Loading } from "../common/QueryState";
 import { SpanDetail } from "./SpanDetail";
@@ -44,7 +44,7 @@ export function TraceDetail({ spaceId, traceId, initialSpanId }: { spaceId: stri
   const selected = selectedId ? tree.byId.get(selectedId)?.span : undefined;
 
   if (trace.isPending) return <Loading label="Loading the trace…" />;
-  if (trace.isError) return <ErrorState title="Could not load this trace" error={trace.error} onRetry={() => void trace.refetch()} />;
+  if (trace.isError && !trace.data) return <ErrorState title="Could not load this trace" error={trace.error} onRetry={() => void trace.refetch()} />;
   if (tree.size === 0) {
     return (
       <div className="loop-empty loop-no-traces">
@@ -55,14 +55,19 @@ export function TraceDetail({ spaceId, traceId, initialSpanId }: { spaceId: stri
     );
   }
   const tokens = trace.data.traces_advance_info?.tokens;
-  const toggle = (spanId: string) =>
-    setCollapsed((current) => {
-      const next = new Set(current);
-      if (next.has(spanId)) next.delete(spanId);
-      else next.add(spanId);
-      return next;
-    });
-  const errors = spans!.filter((span) => span.status !== "success").length;
+  // A collapse that hides the selected span moves the selection to the row that now stands for it.
+  const collapse = (next: ReadonlySet<string>) => {
+    setCollapsed(next);
+    if (selectedId) setPicked(visibleAncestor(tree, selectedId, next));
+  };
+  const toggle = (spanId: string) => {
+    const next = new Set(collapsed);
+    if (next.has(spanId)) next.delete(spanId);
+    else next.add(spanId);
+    collapse(next);
+  };
+  let errors = 0;
+  for (const node of tree.byId.values()) if (node.span.status !== "success") errors += 1;
 
   return (
     <div className="loop-trace-detail">
@@ -83,13 +88,14 @@ export function TraceDetail({ spaceId, traceId, initialSpanId }: { spaceId: stri
         <Button size="small" theme="borderless" onClick={() => setCollapsed(new Set())}>
           Expand all
         </Button>
-        <Button size="small" theme="borderless" onClick={() => setCollapsed(new Set(parentIds(tree)))}>
+        <Button size="small" theme="borderless" onClick={() => collapse(new Set(parentIds(tree)))}>
           Collapse all
         </Button>
         <Button size="small" theme="borderless" loading={trace.isFetching} onClick={() => void trace.refetch()}>
           Reload
         </Button>
       </div>
+      {trace.isError && <ErrorState title="Could not reload this trace" error={trace.error} onRetry={() => void trace.refetch()} />}
       <div className="loop-trace-split">
         <div className="loop-trace-tree-pane">
           <SpanTree tree={tree} collapsed={collapsed} onToggle={toggle} selectedId={selectedId} onSelect={setPicked} />

@@ -1,9 +1,9 @@
 import { Button, Empty, TabPane, Tabs } from "@douyinfe/semi-ui";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { SPAN_PAGE_SIZE, useAdvanceInfo, useSpanList, useTraceMeta, type OutputSpan, type TraceView } from "../../api/traces";
+import { flattenPages, SPAN_PAGE_SIZE, useAdvanceInfo, useSpanList, useTraceMeta, type OutputSpan, type TraceView } from "../../api/traces";
 import { useCurrentSpace } from "../../app/session";
-import { quickRange, resolveRange, type TimeRange } from "../../lib/timeRange";
+import { quickRange, refreshRange, resolveRange, type TimeRange } from "../../lib/timeRange";
 import { fromFilterFields, isSpanListType, SPAN_LIST_TYPES, toFilterFields, type FilterRow, type SpanListType } from "../../lib/traceFilters";
 import { PageHeader } from "../common/PageHeader";
 import { ErrorState, Loading } from "../common/QueryState";
@@ -36,18 +36,32 @@ export function TraceExplorer() {
   const timeWindow = useMemo(() => resolveRange(range), [range]);
   const list = useSpanList(space.id, { start: timeWindow.start, end: timeWindow.end, spanListType: tab, filters });
   const pages = useMemo(() => list.data?.pages.map((page) => page.spans) ?? EMPTY_PAGES, [list.data]);
-  const spans = useMemo(() => pages.flat(), [pages]);
+  const spans = useMemo(() => flattenPages(pages), [pages]);
   const advance = useAdvanceInfo(space.id, pages, timeWindow, tab === "root_span");
 
-  const apply = (rows: FilterRow[]) => {
-    setDraft(rows);
+  // A new question (tab, filters, view) over a quick range asks about the last N minutes from now, not from when
+  // the range was picked; the list starts again from its first page (a new query key, so no page token).
+  const reanchor = () => setRange((current) => refreshRange(current));
+  const changeTab = (next: SpanListType) => {
+    setTab(next);
+    setViewId(null);
+    reanchor();
+  };
+  const applyRows = (rows: FilterRow[]) => {
     setApplied(rows);
+    reanchor();
   };
   const applyView = (view: TraceView) => {
-    const nextTab = isSpanListType(view.span_list_type) ? view.span_list_type : "root_span";
-    setTab(nextTab);
-    apply(fromFilterFields(view.filters, metas));
+    const rows = fromFilterFields(view.filters, metas);
+    setTab(isSpanListType(view.span_list_type) ? view.span_list_type : "root_span");
+    setDraft(rows);
+    applyRows(rows);
     setViewId(view.id);
+  };
+  const refresh = () => {
+    if (range.kind === "quick") setRange(refreshRange(range));
+    // A custom range keeps its query key: refetch (the loaded pages again, from the first, with fresh page tokens).
+    else void list.refetch();
   };
   const openSpan = (span: OutputSpan) =>
     setSearchParams((params) => {
@@ -63,17 +77,19 @@ export function TraceExplorer() {
     });
 
   // Infinite scroll: the sentinel under the table loads the next page when it scrolls into view ("Load more" too).
+  // Not after a failed page: that waits for Retry (else the observer would ask again and again while in view).
   const sentinel = useRef<HTMLDivElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = list;
+  const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   useEffect(() => {
     const node = sentinel.current;
-    if (!node || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    if (!node || !hasNextPage || isFetchingNextPage || isFetchNextPageError || typeof IntersectionObserver === "undefined") return;
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      if (entries.some((entry) => entry.isIntersecting)) loadMore();
     });
     observer.observe(node);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, loadMore]);
 
   const filtered = applied.length > 0;
   const noun = tab === "root_span" ? "trace" : "span";
@@ -87,15 +103,12 @@ export function TraceExplorer() {
     <div className="loop-page loop-page-wide">
       <PageHeader title="Traces" description="Search the traces your apps report with the cozeloop SDK; open one to see its spans, inputs, outputs and feedback." />
       <div className="loop-card loop-trace-controls">
-        <TimeRangePicker value={range} onChange={setRange} busy={list.isFetching && !list.isFetchingNextPage} />
+        <TimeRangePicker value={range} onChange={setRange} onRefresh={refresh} busy={list.isFetching && !list.isFetchingNextPage} />
         <Tabs
           type="button"
           activeKey={tab}
           onChange={(key) => {
-            if (isSpanListType(key)) {
-              setTab(key);
-              setViewId(null);
-            }
+            if (isSpanListType(key)) changeTab(key);
           }}
         >
           {SPAN_LIST_TYPES.map((type) => (
@@ -112,7 +125,7 @@ export function TraceExplorer() {
             onChange={setDraft}
             dirty={dirty}
             onApply={() => {
-              setApplied(draft);
+              applyRows(draft);
               setViewId(null);
             }}
           />
@@ -120,12 +133,14 @@ export function TraceExplorer() {
       </div>
       <div className="loop-card">
         {list.isPending && <Loading label="Loading spans…" />}
-        {list.isError && <ErrorState title="Could not load the spans" error={list.error} onRetry={() => void list.refetch()} />}
+        {list.isError && !isFetchNextPageError && <ErrorState title="Could not load the spans" error={list.error} onRetry={() => void list.refetch()} />}
+        {advance.error && <ErrorState title="Could not load the traces' token totals" error={advance.error} onRetry={advance.retry} />}
         {list.data && (
           <>
             <SpanTable
               spans={spans}
-              advance={advance}
+              advance={advance.byTrace}
+              advanceFailed={!!advance.error}
               rootList={tab === "root_span"}
               loading={list.isFetching && !list.isFetchingNextPage && !list.isPending}
               empty={empty}
@@ -139,12 +154,13 @@ export function TraceExplorer() {
                   {hasNextPage ? `, ${SPAN_PAGE_SIZE} more per page` : ", that is all"}
                 </span>
               )}
-              {hasNextPage && (
-                <Button onClick={() => void fetchNextPage()} loading={isFetchingNextPage} disabled={isFetchingNextPage}>
+              {hasNextPage && !isFetchNextPageError && (
+                <Button onClick={loadMore} loading={isFetchingNextPage} disabled={isFetchingNextPage}>
                   Load more
                 </Button>
               )}
             </div>
+            {isFetchNextPageError && <ErrorState title="Could not load more spans" error={list.error} onRetry={loadMore} />}
           </>
         )}
       </div>
