@@ -49,12 +49,13 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
     from gateway import Console, Gateway, RequestGate, build_routes
     from provision import provision
     from snapshot import restore_snapshot, take_snapshot
-    from workers import drain, run_reconcilers, start_schedules, start_workers
+    from workers import WorkerProcess, drain, run_reconcilers
 
     stop = threading.Event()
     gate = RequestGate()
     workers_on = os.environ.get("LOOP_WORKERS", "on") != "off"
     queue_urls: dict[str, str] = {}
+    workers: WorkerProcess | None = None
     snapshots: threading.Thread | None = None
     restored = False
     try:
@@ -64,10 +65,10 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
             print(f"loop: restored {items} items and {objects} objects from {config.data_dir}", flush=True)
         restored = True
         run_reconcilers()
-        # LOOP_WORKERS=off leaves the queues to `python localstack/workers.py` in another process.
+        # LOOP_WORKERS=off leaves the queues to whoever runs `localstack/workers.py` (tests that kill it).
         if workers_on:
-            start_workers(queue_urls, stop)
-            start_schedules(stop, float(os.environ.get("LOOP_SCHEDULE_SCALE", "1")))
+            workers = WorkerProcess({**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+            workers.start()
         if moto is not None:
 
             def take() -> None:
@@ -80,8 +81,10 @@ def serve(config: StackConfig, moto: subprocess.Popen[bytes] | None) -> None:
         print(f"loop: serving http://{config.host}:{config.port} (AWS at {config.endpoint})", flush=True)
         uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
     finally:
-        if workers_on and restored and not drain(queue_urls):
-            print("loop: some queued work was not finished before the snapshot", file=sys.stderr, flush=True)
+        if workers is not None:
+            if restored and not drain(queue_urls):
+                print("loop: some queued work was not finished before the snapshot", file=sys.stderr, flush=True)
+            workers.stop()
         stop.set()
         if snapshots is not None:
             snapshots.join()  # a periodic snapshot still running would race the final one

@@ -1,13 +1,18 @@
 """Drains each registered queue into its worker handler with Lambda-shaped SQS events, as AWS would."""
 
 import importlib
+import subprocess
+import sys
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from moto_process import die_with_parent
 
 from shared.aws import sqs_client
 from shared.routes import FUNCTIONS, Schedule, Worker
@@ -175,6 +180,45 @@ def drain(queue_urls: dict[str, str], timeout_s: float = 15.0) -> bool:
     return False
 
 
+class WorkerProcess:
+    """The workers and schedules in a process of their own, as they are separate Lambdas in AWS: the
+    API keeps its interpreter (and its GIL) to itself, and a crashed worker is started again."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+        self.supervisor = threading.Thread(target=self._supervise, name="worker-supervisor", daemon=True)
+
+    def _spawn(self) -> None:
+        # A session of its own: Ctrl-C in the terminal must not stop it before the queues are drained.
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve())],
+            env=self.env,
+            start_new_session=True,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+        )
+
+    def _supervise(self) -> None:
+        while not self.stopping.wait(1):
+            if self.process is not None and self.process.poll() is not None:
+                print(f"loop: the workers exited ({self.process.returncode}); starting them again", flush=True)
+                self._spawn()
+
+    def start(self) -> None:
+        self._spawn()
+        self.supervisor.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 def run_reconcilers() -> None:
     for function in FUNCTIONS:
         for reconciler in function.reconcilers:
@@ -183,10 +227,9 @@ def run_reconcilers() -> None:
 
 def main() -> None:
     """`PYTHONPATH=. python localstack/workers.py [job]`: the workers and schedules without the API, against
-    the AWS the environment names; or, given a job name, that job once. Tests use it to kill a worker."""
+    the AWS the environment names (`make dev` runs it so); or, given a job name, that job once."""
     import os
     import signal
-    import sys
 
     from shared.queues import queue_url
     from shared.resources import QUEUES
