@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from functions.observability import annotations, schemas
+from functions.observability.attachments import attr_tos
 from functions.observability.window import query_scope, window
 from shared.clock import now_ms
 from shared.errors import InvalidInput
@@ -89,7 +90,9 @@ def to_output(workspace_id: int, rows: list[dict[str, Any]], clip: int | None) -
         shaped = output_span(row, logic_delete_ms=(row["start_time"] + ttl_us) // 1000, annotations=attached)
         if clip is not None and (len(shaped["input"]) > clip or len(shaped["output"]) > clip):
             shaped |= {"input": shaped["input"][:clip], "output": shaped["output"][:clip], "clipped": True}
-        spans.append(schemas.OutputSpan.model_validate(shaped))
+        output = schemas.OutputSpan.model_validate(shaped)
+        output.attr_tos = attr_tos(workspace_id, row["object_storage"])
+        spans.append(output)
     return spans
 
 

@@ -4,6 +4,7 @@ Also the ingest rules (reference §5.3): bad spans are refused with a reason, ov
 and named, retried and duplicated batches are stored once.
 """
 
+import base64
 import gzip
 import json
 import time
@@ -14,7 +15,15 @@ from typing import Any
 import cozeloop
 import httpx
 import pytest
-from cozeloop.spec.tracespec import ModelChoice, ModelInput, ModelMessage, ModelOutput
+from cozeloop.spec.tracespec import (
+    ModelChoice,
+    ModelImageURL,
+    ModelInput,
+    ModelMessage,
+    ModelMessagePart,
+    ModelMessagePartType,
+    ModelOutput,
+)
 
 from functions.trace_ingest.service import MAX_SPANS
 from tests.integration.test_accounts import assert_error
@@ -38,6 +47,7 @@ from tests.support.traces import (
     wait_for_ingest_queue_drained,
     wait_for_span_ids,
     wait_for_trace,
+    wait_until,
 )
 
 MIB = 1 << 20
@@ -637,3 +647,38 @@ def test_big_payloads_are_cut_in_lists_and_trees_and_whole_on_request(
         owner.client, owner.workspace_id, span["trace_id"], span_ids=[span["span_id"]], without_clip="true"
     )
     assert response.headers.get("content-encoding") == "gzip"
+
+
+def test_payloads_the_sdk_uploads_are_linked_from_the_span(stack: RunningStack, owner: Account, token: str) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+    client = cozeloop.new_client(
+        api_base_url=stack.base_url, workspace_id=owner.workspace_id, api_token=token, ultra_large_report=True
+    )
+    vision = client.start_span("vision_call", "model", start_new_trace=True)
+    image = ModelImageURL(name="cat.png", url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
+    vision.set_input(
+        ModelInput(
+            messages=[
+                ModelMessage(role="user", parts=[ModelMessagePart(type=ModelMessagePartType.IMAGE, image_url=image)])
+            ]
+        )
+    )
+    vision.finish()
+    big = client.start_span("big_io", "custom", start_new_trace=True)
+    big.set_input("x" * (1024 * 1024 + 10))  # over 1 MiB: the SDK uploads it and keeps the first 1,000 characters
+    big.finish()
+    client.flush()
+    client.close()
+
+    def attachments() -> dict[str, Any] | None:
+        spans = by_name(list_spans(owner.client, owner.workspace_id)["spans"])
+        ready = all(name in spans and spans[name]["attr_tos"] for name in ("vision_call", "big_io"))
+        return spans if ready else None
+
+    spans = wait_until(attachments, what="spans with their uploads")
+    [image_url] = spans["vision_call"]["attr_tos"]["multimodal_data"].values()
+    assert wait_until(lambda: (r := httpx.get(image_url)).status_code == 200 and r.content, what="the image") == png
+    text_url = spans["big_io"]["attr_tos"]["input_data_url"]
+    assert wait_until(lambda: (r := httpx.get(text_url)).status_code == 200 and r.text, what="the text") == (
+        "x" * (1024 * 1024 + 10)
+    )

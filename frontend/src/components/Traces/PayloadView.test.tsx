@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { CLIP_CHARS, CLIP_MESSAGES, PayloadView } from "./PayloadView";
+import { CLIP_CHARS, CLIP_MESSAGES, PayloadView, UploadedMedia } from "./PayloadView";
 
 describe("PayloadView", () => {
   it("renders a ModelInput as chat messages, with tool calls, and the raw JSON on demand", () => {
@@ -132,5 +132,16 @@ describe("PayloadView", () => {
     rerender(<PayloadView title="Input" raw={second} />);
     expect(screen.getByRole("region", { name: "Input" }).querySelector("pre")!.textContent).toBe(`${second.slice(0, CLIP_CHARS)}…`);
     expect(screen.getByRole("button", { name: "Show all" })).toBeInTheDocument();
+  });
+
+  it("shows an image the SDK uploaded through the URL the server signed for its key", () => {
+    const key = "0123_abcd_input_image_3e4fb017d9259332";
+    const raw = JSON.stringify({ messages: [{ role: "user", parts: [{ type: "image_url", image_url: { name: "cat.png", url: key } }] }] });
+    render(
+      <UploadedMedia.Provider value={{ [key]: "https://files.example.com/signed-cat" }}>
+        <PayloadView title="Input" raw={raw} />
+      </UploadedMedia.Provider>,
+    );
+    expect(screen.getByRole("link", { name: /cat\.png/ })).toHaveAttribute("href", "https://files.example.com/signed-cat");
   });
 });

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Tag } from "@douyinfe/semi-ui";
-import { useMemo, useState } from "react";
+import { createContext, useContext, useMemo, useState } from "react";
 import { isImagePart, parsePayload, safeUrl, type ChatMessage, type ChatPart } from "../../lib/modelPayload";
 import { CopyButton } from "../common/CopyButton";
 
@@ -58,11 +58,19 @@ function mediaName(part: ChatPart): string {
   return part.url.length > 120 ? `${part.url.slice(0, 119)}…` : part.url;
 }
 
+/**
+ * Files the SDK uploaded for a span (its `attr_tos.multimodal_data`): the SDK replaces an inline image's URL with the
+ * upload's key, and the server signs a URL for each key.
+ */
+export const UploadedMedia = createContext<Record<string, string>>({});
+
 function Part({ part }: { part: ChatPart }) {
+  const uploaded = useContext(UploadedMedia);
   if (part.text !== undefined && !part.url) return <Clipped text={part.text} />;
+  const url = (part.url && uploaded[part.url]) || part.url;
   const label = `${isImagePart(part) ? "Image" : "File"}: ${mediaName(part)}`;
-  const image = isImagePart(part) ? safeUrl(part.url, "image") : null;
-  const href = safeUrl(part.url);
+  const image = isImagePart(part) ? safeUrl(url, "image") : null;
+  const href = safeUrl(url);
   const thumbnail = image && <img src={image} alt="" className="loop-chat-image" loading="lazy" referrerPolicy="no-referrer" />;
   return (
     <div className="loop-chat-part">

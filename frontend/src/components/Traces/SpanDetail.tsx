@@ -6,7 +6,7 @@ import { formatLatency } from "../../lib/timeRange";
 import { CopyButton } from "../common/CopyButton";
 import { ErrorState } from "../common/QueryState";
 import { FeedbackPanel } from "./FeedbackPanel";
-import { PayloadView } from "./PayloadView";
+import { PayloadView, UploadedMedia } from "./PayloadView";
 import { StatusTag } from "./SpanTable";
 
 function TagTable({ title, tags }: { title: string; tags: Record<string, string> }) {
@@ -51,8 +51,25 @@ function SpanPayloads({ spaceId, span }: { spaceId: string; span: OutputSpan }) 
         </div>
       )}
       {whole.isError && <ErrorState title="Could not load the whole span" error={whole.error} onRetry={() => void whole.refetch()} />}
-      <PayloadView title="Input" raw={shown.input} />
-      <PayloadView title="Output" raw={shown.output} />
+      <UploadedMedia.Provider value={span.attr_tos?.multimodal_data ?? {}}>
+        <UploadedText label="input" url={span.attr_tos?.input_data_url} />
+        <PayloadView title="Input" raw={shown.input} />
+        <UploadedText label="output" url={span.attr_tos?.output_data_url} />
+        <PayloadView title="Output" raw={shown.output} />
+      </UploadedMedia.Provider>
+    </div>
+  );
+}
+
+/** The SDK uploads a text over 1 MiB as a file (`ultra_large_report`) and keeps only its start in the span. */
+function UploadedText({ label, url }: { label: string; url: string | null | undefined }) {
+  if (!url) return null;
+  return (
+    <div className="loop-row loop-row-tight loop-clip-note">
+      <span className="loop-muted">The whole {label} was uploaded as a file; below is its start.</span>
+      <a href={url} target="_blank" rel="noreferrer noopener">
+        Open the whole {label}
+      </a>
     </div>
   );
 }
