@@ -1,31 +1,15 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { OutputSpan } from "../../api/traces";
 import { mockFetch, ok } from "../../test/fetchMock";
+import { outputSpan } from "../../test/outputSpan";
 import { renderWithProviders } from "../../test/render";
 import { FeedbackPanel } from "./FeedbackPanel";
 
-const SPAN = {
-  trace_id: "6364e077140622d359c7ce4488a38d80",
-  span_id: "6c91a4376eea6c21",
-  parent_id: "0",
-  span_name: "handle_request",
-  span_type: "custom",
-  type: "unknwon",
-  started_at: "1795662950641",
-  duration: "6",
-  status: "success",
-  status_code: 0,
-  input: "",
-  output: "",
-  logic_delete_date: "0",
-  service_name: "",
-  logid: "",
-  call_type: "Custom",
+const SPAN = outputSpan({
   annotations: [
-    { id: "a1", span_id: "6c91a4376eea6c21", trace_id: "6364e077140622d359c7ce4488a38d80", start_time: "1795662950641", type: "manual_feedback", key: "helpful", value_type: "string", value: "yes", status: "normal", reasoning: "short and right" },
+    { id: "a1", span_id: "6c91a4376eea6c21", trace_id: "6364e077140622d359c7ce4488a38d80", workspace_id: "200", start_time: "1795662950641", type: "manual_feedback", key: "helpful", value_type: "string", value: "yes", status: "normal", reasoning: "short and right" },
   ],
-} as unknown as OutputSpan;
+});
 
 describe("FeedbackPanel", () => {
   it("lists the span's annotations and adds feedback with the span's start time", async () => {

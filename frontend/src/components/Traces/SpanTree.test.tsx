@@ -3,28 +3,21 @@ import { useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutputSpan } from "../../api/traces";
 import { buildTraceTree } from "../../lib/traceTree";
+import { outputSpan } from "../../test/outputSpan";
 import { SpanTree } from "./SpanTree";
 
 function span(id: number, parent: string, status: "success" | "error" = "success"): OutputSpan {
-  return {
+  return outputSpan({
     trace_id: "a".repeat(32),
     span_id: `span-${id}`,
     parent_id: parent,
     span_name: `step ${id}`,
     span_type: id === 0 ? "custom" : "tool",
-    type: "unknwon",
     started_at: String(1_000 + id),
     duration: String(id === 0 ? 10_000 : 5),
     status,
     status_code: status === "success" ? 0 : -1,
-    input: "",
-    output: "",
-    logic_delete_date: "0",
-    logid: "",
-    service_name: "",
-    call_type: "Custom",
-    clipped: false,
-  };
+  });
 }
 
 function Harness({ spans }: { spans: OutputSpan[] }) {

@@ -2,41 +2,28 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { queryKeys } from "../../api/queryKeys";
 import { fail, mockFetch, ok, PERSONAL_SPACE, TEAM_SPACE, USER, type MockReply } from "../../test/fetchMock";
+import type { OutputSpan } from "../../api/traces";
+import { outputSpan } from "../../test/outputSpan";
 import { renderApp } from "../../test/render";
 
 const TRACE = "6364e077140622d359c7ce4488a38d80";
 const TEXT = ["match", "not_match", "eq", "not_eq", "in", "not_in", "exist", "not_exist"];
 
-function outputSpan(fields: Record<string, unknown>) {
-  return {
-    trace_id: TRACE,
-    span_id: "6c91a4376eea6c21",
-    parent_id: "0",
-    span_name: "handle_request",
-    span_type: "custom",
-    type: "unknwon",
-    started_at: "1795662950641",
-    duration: "6",
-    status: "success",
-    status_code: 0,
+function span(fields: Partial<OutputSpan>) {
+  return outputSpan({
     input: '{"question": "What is the weather in Paris?"}',
     output: "Sunny and 24 degrees.",
-    logic_delete_date: "0",
-    service_name: "",
-    logid: "",
-    call_type: "Custom",
     tags_string: { tenant: "acme" },
     tags_long: {},
     tags_double: {},
     custom_tags: { tenant: "acme" },
     system_tags: {},
-    annotations: [],
     ...fields,
-  };
+  });
 }
 
-const ROOT = outputSpan({});
-const LLM = outputSpan({
+const ROOT = span({});
+const LLM = span({
   span_id: "4e06f3a9324822d4",
   parent_id: ROOT.span_id,
   span_name: "llm_call",
@@ -194,7 +181,7 @@ describe("TraceExplorer", () => {
 
   it("loads the next page with the server's keyset token, never an offset", async () => {
     const sent = mockObservability();
-    const second = outputSpan({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request", started_at: "1795662000000" });
+    const second = span({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request", started_at: "1795662000000" });
     mockFetch({
       "GET /api/foundation/v1/users/session": ok({ user_info: USER }),
       "GET /api/foundation/v1/spaces/200": ok({ space: PERSONAL_SPACE }),
@@ -289,7 +276,7 @@ describe("TraceExplorer: state, paging and errors", () => {
 
   it("starts over in another workspace: its own spans, none of the filters or rows of the last one", async () => {
     const lists: Record<string, unknown>[] = [];
-    const team = outputSpan({ trace_id: "c".repeat(32), span_name: "team_request" });
+    const team = span({ trace_id: "c".repeat(32), span_name: "team_request" });
     mockFetch(
       baseRoutes({
         "POST /api/observability/v1/spans/list": (body) => {
@@ -364,7 +351,7 @@ describe("TraceExplorer: state, paging and errors", () => {
       disconnect() {}
     }
     vi.stubGlobal("IntersectionObserver", VisibleObserver);
-    const older = outputSpan({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request" });
+    const older = span({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request" });
     let secondPage = 0;
     let broken = true;
     mockFetch(
@@ -393,7 +380,7 @@ describe("TraceExplorer: state, paging and errors", () => {
   });
 
   it("lists a span once when the next page repeats it", async () => {
-    const older = outputSpan({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request" });
+    const older = span({ trace_id: "b".repeat(32), span_id: "1111111111111111", span_name: "older_request" });
     mockFetch(
       baseRoutes({
         "POST /api/observability/v1/spans/list": (body) =>
@@ -445,7 +432,7 @@ describe("TraceExplorer: state, paging and errors", () => {
   });
 
   it("puts latency, tokens and model before the start time and the input / output; the cost under the tokens when a span has one", async () => {
-    const costly = outputSpan({ trace_id: "d".repeat(32), span_name: "priced", tags_double: { cost: 0.0123 } });
+    const costly = span({ trace_id: "d".repeat(32), span_name: "priced", tags_double: { cost: 0.0123 } });
     let spans = [ROOT];
     mockFetch(baseRoutes({ "POST /api/observability/v1/spans/list": () => ok({ spans, next_page_token: "", has_more: false }) }));
     const { queryClient } = renderApp(PAGE);
