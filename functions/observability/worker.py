@@ -24,16 +24,15 @@ def handle(records: list[dict[str, Any]]) -> list[str]:
     for record in records:
         message_id = record["messageId"]
         try:
-            groups = ingest_queue.read(record["body"])
+            message = ingest_queue.read(record["body"])
         except Exception:  # a malformed message, or its S3 payload not readable right now
             logger.exception("could not read trace-ingest message %s", message_id)
             unreadable.append(message_id)  # retried, and after a few tries parked in the DLQ
             continue
-        for workspace_id, rows in groups:
+        for workspace_id, rows in message.groups:
             batch.add(message_id, workspace_id, rows)
-        raw_key = ingest_queue.raw_key_of(record["body"])
-        if raw_key:
-            raw_keys[message_id] = raw_key
+        if message.raw_key:
+            raw_keys[message_id] = message.raw_key
     failed = write_batch(batch, now_ms() * 1000)
     stored_raw = [f"{RAW_ROOT}{key}" for message_id, key in raw_keys.items() if message_id not in failed]
     if stored_raw:

@@ -113,15 +113,22 @@ def publish(workspace_id: str, rows: list[dict[str, Any]]) -> None:
     _commit.publish(_Pending(data))
 
 
-def read(body: str) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The (workspace id, rows) groups of a message; raises ValueError for a message this version cannot read."""
+@dataclass(frozen=True)
+class Message:
+    groups: list[tuple[str, list[dict[str, Any]]]]  # (workspace id, rows)
+    raw_key: str | None  # the S3 side object of a message too big for SQS; deleted once its rows are stored
+
+
+def read(body: str) -> Message:
+    """A message's groups; raises ValueError for a message this version cannot read."""
     message = json.loads(body)
     if not isinstance(message, dict) or message.get("v") != VERSION:
         raise ValueError("not a trace-ingest message of version 1")
+    raw_key = message.get("s3_key")
     if "gz" in message:
         message = json.loads(gzip.decompress(base64.b64decode(message["gz"])))
-    elif "s3_key" in message:
-        message = get_raw_batch(message["s3_key"])
+    elif isinstance(raw_key, str):
+        message = get_raw_batch(raw_key)
     groups = message.get("groups")
     if not isinstance(groups, list):
         raise ValueError("the message has no list of groups")
@@ -130,11 +137,4 @@ def read(body: str) -> list[tuple[str, list[dict[str, Any]]]]:
         if not isinstance(group, dict) or not isinstance(group.get("rows"), list):
             raise ValueError("a group of the message has no list of rows")
         result.append((str(group["workspace_id"]), group["rows"]))
-    return result
-
-
-def raw_key_of(body: str) -> str | None:
-    """The S3 side object of a message, deleted once the message's rows are stored."""
-    message = json.loads(body)
-    key = message.get("s3_key") if isinstance(message, dict) else None
-    return key if isinstance(key, str) else None
+    return Message(result, raw_key if isinstance(raw_key, str) else None)

@@ -7,6 +7,7 @@ and named, retried and duplicated batches are stored once.
 import base64
 import gzip
 import json
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -681,4 +682,23 @@ def test_payloads_the_sdk_uploads_are_linked_from_the_span(stack: RunningStack, 
     text_url = spans["big_io"]["attr_tos"]["input_data_url"]
     assert wait_until(lambda: (r := httpx.get(text_url)).status_code == 200 and r.text, what="the text") == (
         "x" * (1024 * 1024 + 10)
+    )
+
+
+def test_a_batch_too_big_for_sqs_travels_through_s3_and_is_cleaned_up(
+    stack: RunningStack, owner: Account, token: str
+) -> None:
+    # 600 KB of hex: still over SQS's 256 KiB once gzipped and in base64, so the group goes to S3 by key
+    noisy = secrets.token_hex(300_000)
+    span = sdk_span(owner.workspace_id, span_name="offloaded", input=noisy)
+    ingest_ok(stack.base_url, token, [span])
+    wait_for_span_ids(owner.client, owner.workspace_id, {span["span_id"]})
+    whole = get_trace(
+        owner.client, owner.workspace_id, span["trace_id"], span_ids=[span["span_id"]], without_clip="true"
+    ).json()
+    assert whole["spans"][0]["input"] == noisy
+    s3 = stack.boto3_client("s3")
+    wait_until(
+        lambda: not s3.list_objects_v2(Bucket="loop-dev-traces", Prefix="raw/").get("Contents"),
+        what="the offloaded batch to be deleted once stored",
     )
