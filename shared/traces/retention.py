@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from shared.aws import s3_client
 from shared.clock import now_ms
 from shared.settings import get_settings
-from shared.traces.layout import HOUR_US, partition_of_key, workspace_prefix
+from shared.traces.layout import HOUR_US
 from shared.traces.models import TraceSettingsItem
 from shared.traces.settings import TraceSettings
-from shared.traces.store import bucket, delete_keys, list_workspaces
+from shared.traces.store import delete_keys, list_files, list_workspaces
 from shared.ttl_cache import TTLCache
 
 DAY_US = 24 * HOUR_US
@@ -49,21 +48,10 @@ class RetentionReport:
 def delete_expired(now_us: int) -> RetentionReport:
     """Deletes every hour partition that ended before its workspace's retention start."""
     report = RetentionReport()
-    paginator = s3_client().get_paginator("list_objects_v2")
     for workspace_id in list_workspaces():
         report.workspaces += 1
-        cutoff = retention_start_us(workspace_id, now_us)
-        expired: list[str] = []
-        for page in paginator.paginate(Bucket=bucket(), Prefix=workspace_prefix(workspace_id)):
-            keys = [entry["Key"] for entry in page.get("Contents", [])]
-            done = False
-            for key in keys:
-                if partition_of_key(key).hour_start_us + HOUR_US > cutoff:
-                    done = True  # keys sort by time: everything after this is younger
-                    break
-                expired.append(key)
-            if done:
-                break
-        delete_keys(expired)
+        # The partitions up to the one holding (cutoff - 1 hour) are exactly those that ended by the cutoff.
+        expired = list_files(workspace_id, 0, retention_start_us(workspace_id, now_us) - HOUR_US)
+        delete_keys([file.key for file in expired])
         report.deleted_files += len(expired)
     return report

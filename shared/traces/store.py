@@ -17,10 +17,6 @@ class StoredFile:
     size: int
     partition: Partition
 
-    @property
-    def compacted(self) -> bool:
-        return self.key.rsplit("/", 1)[1].startswith("c-")
-
 
 def bucket() -> str:
     return get_settings(TraceSettings).traces_bucket_name
