@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 
@@ -42,7 +43,7 @@ def start_moto(port: int) -> subprocess.Popen[bytes]:
     # A session of its own keeps Ctrl-C in the terminal from killing moto before the final snapshot;
     # the stack stops it afterwards.
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(Path(__file__).with_name("moto_server.py")), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -8,6 +8,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,10 @@ def load_handler(reference: str) -> Handler:
 
 
 class QueuePoller(threading.Thread):
-    """Long-polls one queue; deletes what the handler did not report as failed (partial batch response)."""
+    """Long-polls one queue and invokes the handler with Lambda-shaped batches, up to the worker's
+    max_concurrency at once (as Lambda's event source scales), deleting what the handler did not report as
+    failed (partial batch response). One receiver feeds them, so an idle queue costs one long poll, not one
+    per slot."""
 
     def __init__(self, worker: Worker, queue_url: str, handler: Handler, stop: threading.Event, sqs: Any) -> None:
         super().__init__(name=f"worker-{worker.queue}", daemon=True)
@@ -69,6 +73,8 @@ class QueuePoller(threading.Thread):
         self.region = sqs.meta.region_name
         attributes = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
         self.queue_arn = attributes["Attributes"]["QueueArn"]
+        self.slots = threading.BoundedSemaphore(worker.max_concurrency)
+        self.pool = ThreadPoolExecutor(max_workers=worker.max_concurrency, thread_name_prefix=f"run-{worker.queue}")
 
     def _receive(self, count: int, wait_s: int) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = self.sqs.receive_message(
@@ -80,10 +86,10 @@ class QueuePoller(threading.Thread):
         ).get("Messages", [])
         return messages
 
-    def poll_once(self) -> int:
+    def receive_batch(self) -> list[dict[str, Any]]:
         messages = self._receive(self.worker.batch_size, 1)
         if not messages:
-            return 0
+            return []
         # SQS returns at most 10 per call; for bigger batches Lambda's batching window gathers more, and so
         # does this (a message already in the batch, visible again, is not added twice).
         seen = {message["MessageId"] for message in messages}
@@ -93,12 +99,15 @@ class QueuePoller(threading.Thread):
                 break
             seen.update(message["MessageId"] for message in more)
             messages += more
+        return messages
+
+    def invoke(self, messages: list[dict[str, Any]]) -> None:
         try:
             event = sqs_event(messages, self.queue_arn, self.region)
             result = self.handler(event, LambdaContext(f"worker-{self.worker.queue}"))
         except Exception:  # noqa: BLE001 - as in Lambda, the whole batch becomes visible again
             traceback.print_exc()
-            return len(messages)
+            return
         failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
@@ -106,15 +115,34 @@ class QueuePoller(threading.Thread):
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
             ]
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+
+    def poll_once(self) -> int:
+        """Receives one batch and runs it here; returns how many messages it handled (tests call this)."""
+        messages = self.receive_batch()
+        if messages:
+            self.invoke(messages)
         return len(messages)
+
+    def _run_in_slot(self, messages: list[dict[str, Any]]) -> None:
+        try:
+            self.invoke(messages)
+        finally:
+            self.slots.release()
 
     def run(self) -> None:
         while not self.stop_event.is_set():
+            self.slots.acquire()
             try:
-                self.poll_once()
+                messages = self.receive_batch()
             except Exception:  # noqa: BLE001 - keep draining; moto may be restarting
+                self.slots.release()
                 traceback.print_exc()
                 self.stop_event.wait(1)
+                continue
+            if not messages:
+                self.slots.release()
+                continue
+            self.pool.submit(self._run_in_slot, messages)
 
 
 def start_workers(queue_urls: dict[str, str], stop: threading.Event) -> list[QueuePoller]:

@@ -67,6 +67,12 @@ def is_condition_failure(error: PutError | UpdateError | DeleteError | TransactW
     return False
 
 
+def is_transaction_conflict(error: TransactWriteError) -> bool:
+    """True when a transaction lost to another one on the same item (DynamoDB's TransactionConflict)."""
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+
+
 def update_existing(item: Model, actions: Sequence[Action], exists: Condition, missing: str) -> None:
     """Applies `actions` only if the item still exists, so an edit never resurrects a deleted item.
 

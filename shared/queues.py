@@ -19,7 +19,11 @@ def queue_url(logical: str) -> str:
     return sqs_client().get_queue_url(QueueName=name)["QueueUrl"]
 
 
-def send(logical: str, body: str) -> None:
+MAX_DELAY_S = 900  # SQS delays a message at most 15 minutes
+
+
+def send(logical: str, body: str, *, delay_s: int = 0) -> None:
     if len(body.encode()) > MAX_MESSAGE_BYTES:
         raise ValueError(f"a message to {logical} is over the SQS limit; offload the payload to S3 first")
-    sqs_client().send_message(QueueUrl=queue_url(logical), MessageBody=body)
+    delay = max(0, min(MAX_DELAY_S, delay_s))
+    sqs_client().send_message(QueueUrl=queue_url(logical), MessageBody=body, DelaySeconds=delay)
