@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from functions.observability import annotations, meta, metrics, schemas, spans, views
+from functions.observability import annotations, export, meta, metrics, schemas, spans, views
 from functions.observability.schemas import SpanId, TraceId
 from shared.auth.dependencies import ConsoleUser, ConsoleWorkspace, OpenAPIWorkspace
 from shared.auth.principals import Principal, WorkspaceScope, require_membership
@@ -63,6 +63,20 @@ async def batch_get_traces_advance_info(
 ) -> schemas.BatchGetTracesAdvanceInfoResponse:
     infos = await run_in_threadpool(spans.advance_info, scope.workspace_id, body.traces)
     return schemas.BatchGetTracesAdvanceInfoResponse(traces_advance_info=infos)
+
+
+@traces.post("/traces/export_to_dataset", response_model=export.ExportTracesToDatasetResponse)
+async def export_traces_to_dataset(
+    body: export.ExportTracesToDatasetRequest, scope: ConsoleWorkspace
+) -> export.ExportTracesToDatasetResponse:
+    return await run_in_threadpool(export.export_to_dataset, scope, body)
+
+
+@traces.post("/traces/preview_export_to_dataset", response_model=export.PreviewExportTracesToDatasetResponse)
+async def preview_export_traces_to_dataset(
+    body: export.PreviewExportTracesToDatasetRequest, scope: ConsoleWorkspace
+) -> export.PreviewExportTracesToDatasetResponse:
+    return await run_in_threadpool(export.preview, scope, body)
 
 
 # --- views --------------------------------------------------------------------------------------------

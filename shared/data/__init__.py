@@ -1,0 +1,1 @@
+"""Datasets and evaluation sets: schemas, items, versions, import and export."""
