@@ -8,9 +8,19 @@
 - "[fake-error]" in the last user message fails the call: before any output when not streaming, after the
   first word when streaming (a model error mid-stream).
 - Usage counts whitespace-separated words as tokens.
+
+For LLM judges (a called tool whose schema has a numeric `score` property, like the evaluator's
+`eval(reason, score)`), the score varies so tests and demos see more than one value:
+- "[fake-score=0.3]" anywhere in the messages gives that score (any number, even one the schema forbids);
+- otherwise a stable hash of the last user message picks one of 0, 0.25, 0.5, 0.75, 1 (one of the schema's
+  `enum` values when it has one; rounded when the score is an integer), and `reason` says how it was chosen.
+- "[fake-text]" anywhere in the messages makes it answer in text instead of calling the tool: the configured
+  reply, or else the arguments it would have passed as a ```json fenced block (to exercise text fallbacks).
 """
 
+import hashlib
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +30,9 @@ from shared.llm.providers import ModelCall
 from shared.llm.types import ChatChunk, ChatMessage, ChatResult, FunctionCall, Role, TokenUsage, Tool, ToolCall
 
 FAIL_MARKER = "[fake-error]"
+TEXT_MARKER = "[fake-text]"
+SCORE_MARKER = re.compile(r"\[fake-score=(-?\d+(?:\.\d+)?)\]")
+SCORE_STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def _text_of(message: ChatMessage) -> str:
@@ -44,6 +57,27 @@ def _example_for(schema: dict[str, Any]) -> Any:
     if kind == "array":
         return [_example_for(schema.get("items") or {"type": "string"})]
     return {"integer": 1, "number": 1.0, "boolean": True, "null": None}.get(str(kind), "example")
+
+
+def _judge_arguments(arguments: dict[str, Any], schema: dict[str, Any], texts: list[str], request: str) -> None:
+    """Sets a judge's `score` (and `reason`) by the rules in the module docstring, in place."""
+    properties = schema.get("properties")
+    score_schema = properties.get("score") if isinstance(properties, dict) else None
+    if not isinstance(score_schema, dict) or score_schema.get("type") not in ("number", "integer"):
+        return
+    marked = next((match.group(1) for text in texts if (match := SCORE_MARKER.search(text))), None)
+    if marked is not None:
+        score: float = float(marked)
+        how = "the [fake-score] marker asked for it"
+    else:
+        pick = hashlib.sha256(request.encode()).digest()[0]
+        enum = score_schema.get("enum")
+        choices = [v for v in enum if isinstance(v, int | float) and not isinstance(v, bool)] if enum else []
+        score = float(choices[pick % len(choices)]) if choices else SCORE_STEPS[pick % len(SCORE_STEPS)]
+        how = "a stable hash of the last user message chose it"
+    arguments["score"] = round(score) if score_schema.get("type") == "integer" else score
+    if "reason" in arguments:
+        arguments["reason"] = f"The fake model gave {arguments['score']}: {how}."
 
 
 def _pick_tool(tools: list[Tool], request: str, tool_choice: str | None) -> Tool | None:
@@ -77,7 +111,16 @@ class FakeProvider:
                 schema = json.loads(tool.definition or "{}")
             except json.JSONDecodeError:
                 schema = {}
-            arguments = json.dumps(_example_for(schema if isinstance(schema, dict) else {}), ensure_ascii=False)
+            schema = schema if isinstance(schema, dict) else {}
+            example = _example_for(schema)
+            texts = [_text_of(message) for message in call.messages]
+            if isinstance(example, dict):
+                _judge_arguments(example, schema, texts, request)
+            arguments = json.dumps(example, ensure_ascii=False)
+            if any(TEXT_MARKER in text for text in texts):
+                fake = call.model.protocol_config.protocol_config_fake
+                reply = fake.reply if fake and fake.reply else f"```json\n{arguments}\n```"
+                return reply, None, prompt_tokens
             tool_call = ToolCall(
                 index=0, id=f"call_{tool.name}_1", function_call=FunctionCall(name=tool.name, arguments=arguments)
             )

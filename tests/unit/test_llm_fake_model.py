@@ -72,3 +72,78 @@ def test_the_fail_marker_fails_before_output_or_mid_stream() -> None:
     assert next(stream).content == "Echo:"
     with pytest.raises(UpstreamError, match="mid-stream"):
         next(stream)
+
+
+# --- judges: varied scores and text answers (for the LLM-judge evaluator) ---------------------------------------
+
+JUDGE = Tool(
+    name="eval",
+    definition=json.dumps(
+        {"type": "object", "properties": {"reason": {"type": "string"}, "score": {"type": "number"}}}
+    ),
+)
+
+
+def judged(text: str, tool: Tool = JUDGE, *earlier: ChatMessage) -> dict[str, object]:
+    call = ModelCall(
+        MODEL, [*earlier, ChatMessage(role=Role.USER, content=text)], [tool], CallOptions(tool_choice="required")
+    )
+    tool_calls = FakeProvider().complete(call).message.tool_calls
+    assert tool_calls is not None
+    arguments: dict[str, object] = json.loads(tool_calls[0].function_call.arguments)
+    return arguments
+
+
+def test_a_score_marker_anywhere_sets_the_judges_score() -> None:
+    assert judged("output: fine [fake-score=0.3]") == {
+        "reason": "The fake model gave 0.3: the [fake-score] marker asked for it.",
+        "score": 0.3,
+    }
+    system = ChatMessage(role=Role.SYSTEM, content="rules [fake-score=-2]")
+    assert judged("no marker here", JUDGE, system)["score"] == -2.0
+
+
+def test_without_a_marker_the_score_is_a_stable_hash_of_the_last_user_message() -> None:
+    scores = [judged(f"answer {n}")["score"] for n in range(20)]
+    assert set(scores) <= {0.0, 0.25, 0.5, 0.75, 1.0} and len(set(scores)) >= 3
+    assert [judged(f"answer {n}")["score"] for n in range(20)] == scores
+    assert "a stable hash of the last user message" in str(judged("answer 1")["reason"])
+
+
+def test_an_enum_or_integer_score_stays_within_its_schema() -> None:
+    enum = Tool(
+        name="eval",
+        definition=json.dumps({"type": "object", "properties": {"score": {"type": "number", "enum": [0, 1]}}}),
+    )
+    assert {judged(f"answer {n}", enum)["score"] for n in range(20)} == {0.0, 1.0}
+    integer = Tool(
+        name="grade", definition=json.dumps({"type": "object", "properties": {"score": {"type": "integer"}}})
+    )
+    assert judged("[fake-score=0.75]", integer) == {"score": 1}
+
+
+def test_tools_without_a_numeric_score_keep_the_example_arguments() -> None:
+    labelled = Tool(
+        name="label", definition=json.dumps({"type": "object", "properties": {"score": {"type": "string"}}})
+    )
+    assert judged("[fake-score=0.3]", labelled) == {"score": "example"}
+    assert judged("[fake-score=0.3]", WEATHER) == {"city": "example", "days": 1}
+
+
+def test_the_text_marker_answers_in_text_instead_of_calling_the_tool() -> None:
+    call = ask("judge this [fake-text] [fake-score=0.5]", tools=[JUDGE], tool_choice="required")
+    result = FakeProvider().complete(call)
+    assert result.message.tool_calls is None and result.finish_reason == "stop"
+    assert result.message.content == (
+        '```json\n{"reason": "The fake model gave 0.5: the [fake-score] marker asked for it.", "score": 0.5}\n```'
+    )
+    streamed = "".join(chunk.content for chunk in FakeProvider().stream(call))
+    assert streamed == result.message.content
+
+    replying = ModelEntry(
+        id=2, name="fixed", protocol=Protocol.FAKE, protocol_config={"protocol_config_fake": {"reply": "No."}}
+    )
+    fixed = ModelCall(replying, call.messages, [JUDGE], CallOptions(tool_choice="required"))
+    assert FakeProvider().complete(fixed).message.content == "No."
+    # without tools the marker changes nothing
+    assert FakeProvider().complete(ask("hi [fake-text]")).message.content == "Echo: hi [fake-text]"
