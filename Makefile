@@ -96,6 +96,9 @@ bench: install console chromium
 	$(PY) tests/bench/bench_prompt.py
 	$(PY) tests/bench/bench_trace_ingest.py
 	$(PY) tests/bench/bench_trace_query.py
+	$(PY) tests/bench/bench_dataset_import.py
+	$(PY) tests/bench/bench_sandbox.py
+	$(PY) tests/bench/bench_experiments.py
 	$(PY) tests/bench/bench_console.py
 
 bench-clone:

@@ -13,6 +13,7 @@ from infra_cdk.constructs.console import ConsoleConstruct
 from infra_cdk.constructs.functions import FunctionResources, FunctionsConstruct
 from infra_cdk.constructs.layers import LayerConstruct
 from infra_cdk.constructs.queues import QueuesConstruct
+from infra_cdk.constructs.sandbox import SandboxConstruct, sandbox_code_dir
 from infra_cdk.constructs.secrets import SessionSecretConstruct
 from infra_cdk.constructs.storage import TRACES_BUCKET, StorageConstruct
 from infra_cdk.constructs.tables import TablesConstruct
@@ -51,6 +52,10 @@ class LoopStack(Stack):
             "CommonLayer",
             asset_dir=artifacts.common_layer_dir,
             description="Loop: runtime dependencies and the shared library",
+        )
+        # Where code evaluators run; the evaluation function gets it through self.sandbox.connect(function).
+        self.sandbox = SandboxConstruct(
+            self, "Sandbox", stage=stage, code_dir=sandbox_code_dir(artifacts), layer=layer.layer
         )
         llm_layer = (
             LayerConstruct(
@@ -98,6 +103,11 @@ class LoopStack(Stack):
                 trace_query=trace_query,
             ),
         )
+        for spec in functions:
+            if spec.runs_user_code:
+                self.sandbox.connect(lambdas.http_functions[spec.module])
+                for worker in spec.workers:
+                    self.sandbox.connect(lambdas.worker_functions[f"{spec.module}/{worker.queue}"])
         api = HttpApiConstruct(self, "Api", prefix=prefix, specs=functions, functions=lambdas.http_functions)
 
         console = ConsoleConstruct(

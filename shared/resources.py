@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from pynamodb.models import Model
 
+from shared.data.models import DATA_TABLES
+from shared.evaluation.models import EVALUATION_TABLES
 from shared.foundation.models import FOUNDATION_TABLES
 from shared.llm.quota import LLM_TABLES
 from shared.prompt.models import PROMPT_TABLES
@@ -25,9 +27,22 @@ class BucketSpec:
     env_var: str  # how functions learn the physical name (CloudFormation names buckets in AWS)
 
 
-TABLES: tuple[type[Model], ...] = (*FOUNDATION_TABLES, *LLM_TABLES, *PROMPT_TABLES, *TRACE_TABLES)
+TABLES: tuple[type[Model], ...] = (
+    *FOUNDATION_TABLES,
+    *LLM_TABLES,
+    *PROMPT_TABLES,
+    *TRACE_TABLES,
+    *DATA_TABLES,
+    *EVALUATION_TABLES,
+)
 # The writer gets a minute per batch (a sixth of the visibility timeout): a batch can touch many partitions.
-QUEUES: tuple[QueueSpec, ...] = (QueueSpec(name="trace-ingest", visibility_timeout_s=360, offload_bucket="traces"),)
+# An import job works for up to 15 minutes a message and then queues its own continuation.
+QUEUES: tuple[QueueSpec, ...] = (
+    QueueSpec(name="trace-ingest", visibility_timeout_s=360, offload_bucket="traces"),
+    QueueSpec(name="data-jobs", visibility_timeout_s=5400),
+    QueueSpec(name="eval-schedule", visibility_timeout_s=360),
+    QueueSpec(name="eval-items", visibility_timeout_s=1800),
+)
 BUCKETS: tuple[BucketSpec, ...] = (
     BucketSpec(name="files", env_var="LOOP_FILES_BUCKET"),
     BucketSpec(name="traces", env_var="LOOP_TRACES_BUCKET"),

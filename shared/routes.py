@@ -14,6 +14,8 @@ class Worker:
     batch_size: int = 10
     # Lambda waits up to this long to fill a batch (SQS allows batches over 10 only with a window).
     batching_window_s: int = 0
+    # How many batches run at once: the event source's maximum concurrency in AWS, poller threads locally.
+    max_concurrency: int = 1
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class FunctionSpec:
     uses_llm: bool = False
     # Carries the traces layer (DuckDB and its httpfs extension) to write and read the Parquet trace store.
     uses_duckdb: bool = False
+    # Runs users' evaluator code: in AWS through the sandbox function (no permissions, no network).
+    runs_user_code: bool = False
     # CloudFront path patterns answered by a response-streaming Function URL of this module's app, since
     # API Gateway's HTTP API buffers a Lambda's whole response (SSE would arrive all at once).
     streaming_paths: tuple[str, ...] = ()
@@ -121,6 +125,38 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             # Often, so the hour being written stays a few files (the writer adds one every few seconds).
             Schedule("compact", "functions.observability.jobs.compact_handler", every_minutes=2, timeout_s=110),
             Schedule("retention", "functions.observability.jobs.retention_handler", every_minutes=60),
+        ),
+    ),
+    # Datasets and evaluation sets (an evaluation set is a dataset of category Evaluation).
+    FunctionSpec(
+        module="data",
+        route_keys=(
+            "ANY /api/data/{proxy+}",
+            "ANY /api/evaluation/v1/evaluation_sets",
+            "ANY /api/evaluation/v1/evaluation_sets/{proxy+}",
+            "ANY /api/evaluation/v1/evaluation_set_versions/{proxy+}",
+            "ANY /v1/loop/evaluation/evaluation_sets",
+            "ANY /v1/loop/evaluation/evaluation_sets/{proxy+}",
+        ),
+        memory_mb=1024,
+        uses_bucket=True,
+        uses_duckdb=True,  # Parquet imports read the file with DuckDB (the traces layer)
+        workers=(Worker(queue="data-jobs", handler="functions.data.worker.lambda_handler", batch_size=1),),
+    ),
+    FunctionSpec(
+        module="evaluation",
+        route_keys=("ANY /api/evaluation/{proxy+}", "ANY /v1/loop/evaluation/{proxy+}"),
+        memory_mb=1769,
+        uses_bucket=True,
+        uses_llm=True,
+        runs_user_code=True,
+        sends_to=("trace-ingest",),
+        workers=(
+            Worker(queue="eval-schedule", handler="functions.evaluation.worker.schedule_handler", batch_size=1),
+            # Each experiment keeps at most item_concur_num of its items in flight; this bounds all of them.
+            Worker(
+                queue="eval-items", handler="functions.evaluation.worker.item_handler", batch_size=1, max_concurrency=50
+            ),
         ),
     ),
 )

@@ -5,7 +5,9 @@ their own call_type (PromptDebug, Evaluator, ...) that the console's platform fi
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from pydantic import BaseModel, Field
 
@@ -65,9 +67,30 @@ def set_span_sink(sink: SpanSink) -> SpanSink:
     return previous
 
 
+_buffer: ContextVar[list[UploadSpan] | None] = ContextVar("span_buffer", default=None)
+
+
+@contextmanager
+def buffered_spans() -> Iterator[None]:
+    """Collects the spans written inside the block (in this context and copies of it, such as pool threads
+    started with `contextvars.copy_context().run`) and writes them at its end in one batch: one queue message
+    for a whole evaluation item instead of one per model call."""
+    spans: list[UploadSpan] = []
+    token = _buffer.set(spans)
+    try:
+        yield
+    finally:
+        _buffer.reset(token)
+        write_spans(spans)
+
+
 def write_spans(spans: list[UploadSpan]) -> None:
     """Never raises: losing a span must not fail the call it describes, so failures are logged instead."""
     if not spans:
+        return
+    buffer = _buffer.get()
+    if buffer is not None:
+        buffer.extend(spans)
         return
     try:
         _sink(spans)

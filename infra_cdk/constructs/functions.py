@@ -4,7 +4,7 @@ it needs."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Size
+from aws_cdk import Aws, Duration, RemovalPolicy, Size, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -22,6 +22,7 @@ from infra_cdk.constructs.trace_query import TraceQueryConstruct
 from infra_cdk.lambda_runtime import ARCHITECTURE, RUNTIME
 from infra_cdk.naming import pascal_case
 from shared.routes import FunctionSpec, Schedule, Worker
+from shared.settings import resource_prefix
 from shared.traces.layout import RAW_ROOT
 
 # What the repositories send: get, batch get, query, save, update, delete and transactions (a transaction
@@ -193,6 +194,8 @@ class FunctionsConstruct(Construct):
                 batch_size=worker.batch_size,
                 max_batching_window=Duration.seconds(worker.batching_window_s) if worker.batching_window_s else None,
                 report_batch_item_failures=True,
+                # SQS event sources take 2 to 1000; one poller locally means no cap in AWS.
+                max_concurrency=worker.max_concurrency if worker.max_concurrency >= 2 else None,
             )
         )
         self._grant_data(spec, function)
@@ -323,8 +326,14 @@ class FunctionsConstruct(Construct):
     def _grant_data(self, spec: FunctionSpec, function: lambda_.Function) -> None:
         """Tables for every function; the buckets if the spec uses them; sending to its workers' queues and to
         the queues of `sends_to` (with putting a batch too big for SQS under raw/ of the queue's offload bucket)."""
-        for table in self._resources.tables:
-            table.grant(function, *DYNAMODB_DATA_ACTIONS)
+        # One statement for every table of the stage (named `<prefix>-<name>`): a grant per table made the
+        # policy of a function that uses many modules overflow IAM's inline size limit.
+        tables = Stack.of(self).format_arn(
+            service="dynamodb", resource="table", resource_name=f"{resource_prefix(self._stage)}-*"
+        )
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(DYNAMODB_DATA_ACTIONS), resources=[tables, f"{tables}/index/*"])
+        )
         if spec.uses_bucket:
             for bucket in self._resources.buckets:
                 bucket.bucket.grant_read_write(function)

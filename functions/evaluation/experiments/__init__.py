@@ -1,0 +1,1 @@
+"""Experiments: submit, the scheduler and item runs, results, aggregates, comparison and export."""

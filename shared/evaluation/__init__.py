@@ -1,0 +1,1 @@
+"""Evaluators and experiments: entities, the judge, the code sandbox, the experiment engine."""
