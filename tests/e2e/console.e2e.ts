@@ -90,9 +90,9 @@ describe("the console", () => {
     for (const label of ["Prompts", "Playground", "Datasets", "Evaluators", "Experiments", "Traces", "Metrics", "Tags"]) {
       expect(await page.getByRole("link", { name: label, exact: true }).count(), label).toBe(1);
     }
-    await page.getByRole("link", { name: "Datasets", exact: true }).click();
-    await page.waitForURL(/\/evaluation\/datasets$/);
-    await page.getByRole("heading", { name: "Datasets" }).waitFor();
+    await page.getByRole("link", { name: "Tags", exact: true }).click();
+    await page.waitForURL(/\/tag\/tag$/);
+    await page.getByRole("heading", { name: "Tags", level: 1 }).waitFor();
     expect(await page.getByText(/coming soon/i).count()).toBeGreaterThan(0);
     await screenshot(page, "planned-page");
   });

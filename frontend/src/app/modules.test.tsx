@@ -28,8 +28,8 @@ describe("module registry", () => {
       "GET /api/foundation/v1/spaces/200": ok({ space: PERSONAL_SPACE }),
       "POST /api/foundation/v1/spaces/list": ok({ spaces: [PERSONAL_SPACE], total: 1 }),
     });
-    renderApp("/console/enterprise/personal/space/200/evaluation/datasets");
-    expect(await screen.findByRole("heading", { name: "Datasets", level: 1 })).toBeInTheDocument();
+    renderApp("/console/enterprise/personal/space/200/tag/tag");
+    expect(await screen.findByRole("heading", { name: "Tags", level: 1 })).toBeInTheDocument();
     expect(screen.getByText(/coming soon/)).toBeInTheDocument();
   });
 });

@@ -51,9 +51,9 @@ export const MODULE_GROUPS: ModuleGroup[] = [
     key: "evaluation",
     label: "Evaluation",
     items: [
-      { key: "datasets", label: "Datasets", path: "evaluation/datasets", icon: <IconLayers aria-hidden />, status: "planned", summary: "Build evaluation sets with typed columns and versions." },
-      { key: "evaluators", label: "Evaluators", path: "evaluation/evaluators", icon: <IconCheckboxTick aria-hidden />, status: "planned", summary: "LLM-judge and code evaluators that score outputs." },
-      { key: "experiments", label: "Experiments", path: "evaluation/experiments", icon: <IconBeaker aria-hidden />, status: "planned", summary: "Run a target over a dataset and compare scores." },
+      { key: "datasets", label: "Datasets", path: "evaluation/datasets", icon: <IconLayers aria-hidden />, status: "ready", page: lazy(() => import("../routes/evaluation/DatasetsPage")), summary: "Build evaluation sets with typed columns and versions." },
+      { key: "evaluators", label: "Evaluators", path: "evaluation/evaluators", icon: <IconCheckboxTick aria-hidden />, status: "ready", page: lazy(() => import("../routes/evaluation/EvaluatorsPage")), summary: "LLM-judge and code evaluators that score outputs." },
+      { key: "experiments", label: "Experiments", path: "evaluation/experiments", icon: <IconBeaker aria-hidden />, status: "ready", page: lazy(() => import("../routes/evaluation/ExperimentsPage")), summary: "Run a target over a dataset and compare scores." },
     ],
   },
   {

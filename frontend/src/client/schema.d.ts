@@ -60,6 +60,1241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/data/v1/dataset_io_jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset Io Job */
+        get: operations["datasets-get_dataset_io_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/dataset_items/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate Dataset Items */
+        post: operations["datasets-validate_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/dataset_versions/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Dataset Versions */
+        post: operations["datasets-batch_get_dataset_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/dataset_versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset Version */
+        get: operations["datasets-get_dataset_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Dataset */
+        post: operations["datasets-create_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Datasets */
+        post: operations["datasets-batch_get_datasets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Datasets */
+        post: operations["datasets-list_datasets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset */
+        get: operations["datasets-get_dataset"];
+        put?: never;
+        post?: never;
+        /** Delete Dataset */
+        delete: operations["datasets-delete_dataset"];
+        options?: never;
+        head?: never;
+        /** Update Dataset */
+        patch: operations["datasets-update_dataset"];
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export Dataset */
+        post: operations["datasets-export_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Dataset */
+        post: operations["datasets-import_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/io_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Dataset Io Jobs */
+        post: operations["datasets-list_dataset_io_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/batch_create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Create Dataset Items */
+        post: operations["datasets-batch_create_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/batch_delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Delete Dataset Items */
+        post: operations["datasets-batch_delete_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Dataset Items */
+        post: operations["datasets-batch_get_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear Dataset Items */
+        post: operations["datasets-clear_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Dataset Items */
+        post: operations["datasets-list_dataset_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset Item */
+        get: operations["datasets-get_dataset_item"];
+        /** Update Dataset Item */
+        put: operations["datasets-update_dataset_item"];
+        post?: never;
+        /** Delete Dataset Item */
+        delete: operations["datasets-delete_dataset_item"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset Schema */
+        get: operations["datasets-get_dataset_schema"];
+        /** Update Dataset Schema */
+        put: operations["datasets-update_dataset_schema"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Dataset Version */
+        post: operations["datasets-create_dataset_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/versions/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Dataset Versions */
+        post: operations["datasets-list_dataset_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/versions/{version_id}/items/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Dataset Items By Version */
+        post: operations["datasets-batch_get_dataset_items_by_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/v1/datasets/{dataset_id}/versions/{version_id}/items/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Dataset Items By Version */
+        post: operations["datasets-list_dataset_items_by_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_set_versions/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Evaluation Set Versions */
+        post: operations["evaluation-sets-batch_get_evaluation_set_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Evaluation Set */
+        post: operations["evaluation-sets-create_evaluation_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/create_with_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Evaluation Set With Import */
+        post: operations["evaluation-sets-create_evaluation_set_with_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluation Sets */
+        post: operations["evaluation-sets-list_evaluation_sets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/parse_import_source_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Parse Import Source File */
+        post: operations["evaluation-sets-parse_import_source_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/templates/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluation Set Templates */
+        post: operations["evaluation-sets-list_evaluation_set_templates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Set */
+        get: operations["evaluation-sets-get_evaluation_set"];
+        put?: never;
+        post?: never;
+        /** Delete Evaluation Set */
+        delete: operations["evaluation-sets-delete_evaluation_set"];
+        options?: never;
+        head?: never;
+        /** Update Evaluation Set */
+        patch: operations["evaluation-sets-update_evaluation_set"];
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/batch_create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Create Evaluation Set Items */
+        post: operations["evaluation-sets-batch_create_evaluation_set_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/batch_delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Delete Evaluation Set Items */
+        post: operations["evaluation-sets-batch_delete_evaluation_set_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Evaluation Set Items */
+        post: operations["evaluation-sets-batch_get_evaluation_set_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear Evaluation Set Draft Item */
+        post: operations["evaluation-sets-clear_evaluation_set_draft_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluation Set Items */
+        post: operations["evaluation-sets-list_evaluation_set_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Evaluation Set Item */
+        put: operations["evaluation-sets-update_evaluation_set_item"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/items/{item_pk}/field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Set Item Field */
+        get: operations["evaluation-sets-get_evaluation_set_item_field"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Evaluation Set Schema */
+        put: operations["evaluation-sets-update_evaluation_set_schema"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Evaluation Set Version */
+        post: operations["evaluation-sets-create_evaluation_set_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/versions/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluation Set Versions */
+        post: operations["evaluation-sets-list_evaluation_set_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluation_sets/{evaluation_set_id}/versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Set Version */
+        get: operations["evaluation-sets-get_evaluation_set_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluator_records/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Records */
+        post: operations["evaluation-batch_get_records"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluator_records/{evaluator_record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Record */
+        get: operations["evaluation-get_record"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct Record */
+        patch: operations["evaluation-correct_record"];
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluator_template/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Templates V2 */
+        post: operations["evaluation-list_templates_v2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Evaluator */
+        post: operations["evaluation-create_evaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/batch_debug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Debug Evaluator */
+        post: operations["evaluation-batch_debug_evaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Evaluators */
+        post: operations["evaluation-batch_get_evaluators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/check_name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check Evaluator Name */
+        post: operations["evaluation-check_evaluator_name"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/debug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Debug Evaluator */
+        post: operations["evaluation-debug_evaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/get_template_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get Template Info */
+        post: operations["evaluation-get_template_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluators */
+        post: operations["evaluation-list_evaluators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/list_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Templates */
+        post: operations["evaluation-list_templates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate Evaluator */
+        post: operations["evaluation-validate_evaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/{evaluator_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluator */
+        get: operations["evaluation-get_evaluator"];
+        put?: never;
+        post?: never;
+        /** Delete Evaluator */
+        delete: operations["evaluation-delete_evaluator"];
+        options?: never;
+        head?: never;
+        /** Update Evaluator */
+        patch: operations["evaluation-update_evaluator"];
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/{evaluator_id}/submit_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Version */
+        post: operations["evaluation-submit_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/{evaluator_id}/update_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Draft */
+        patch: operations["evaluation-update_draft"];
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators/{evaluator_id}/versions/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Versions */
+        post: operations["evaluation-list_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators_versions/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Versions */
+        post: operations["evaluation-batch_get_versions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators_versions/{evaluator_version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Version */
+        get: operations["evaluation-get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/evaluators_versions/{evaluator_version_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run Version */
+        post: operations["evaluation-run_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/aggr_results/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Aggregates */
+        post: operations["evaluation-batch_get_aggregates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Experiments */
+        post: operations["evaluation-batch_get_experiments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/check_name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check Experiment Name */
+        post: operations["evaluation-check_experiment_name"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Experiments */
+        post: operations["evaluation-list_experiments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/results/batch_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Batch Get Results */
+        post: operations["evaluation-batch_get_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Experiment */
+        post: operations["evaluation-submit_experiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Experiment */
+        delete: operations["evaluation-delete_experiment"];
+        options?: never;
+        head?: never;
+        /** Update Experiment */
+        patch: operations["evaluation-update_experiment"];
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/aggr_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Aggregate Results */
+        post: operations["evaluation-aggregate_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clone Experiment */
+        post: operations["evaluation-clone_experiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/export_records/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get Export */
+        post: operations["evaluation-get_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kill Experiment */
+        post: operations["evaluation-kill_experiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/results/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export Results */
+        post: operations["evaluation-export_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/v1/experiments/{expt_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry Experiment */
+        post: operations["evaluation-retry_experiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/foundation/v1/sign_upload_files": {
         parameters: {
             query?: never;
@@ -455,6 +1690,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/observability/v1/traces/export_to_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export Traces To Dataset */
+        post: operations["traces-export_traces_to_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/observability/v1/traces/meta_info": {
         parameters: {
             query?: never;
@@ -466,6 +1718,23 @@ export interface paths {
         get: operations["traces-get_traces_meta_info"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/observability/v1/traces/preview_export_to_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview Export Traces To Dataset */
+        post: operations["traces-preview_export_traces_to_dataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -850,6 +2119,309 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/loop/evaluation/evaluation_sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Evaluation Sets Oapi */
+        get: operations["evaluation-sets-openapi-list_evaluation_sets_oapi"];
+        put?: never;
+        /** Create Evaluation Set Oapi */
+        post: operations["evaluation-sets-openapi-create_evaluation_set_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/io_job/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Set Io Job Oapi */
+        get: operations["evaluation-sets-openapi-get_evaluation_set_io_job_oapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/templates/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List Evaluation Set Templates Oapi */
+        post: operations["evaluation-sets-openapi-list_evaluation_set_templates_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Set Oapi */
+        get: operations["evaluation-sets-openapi-get_evaluation_set_oapi"];
+        /** Update Evaluation Set Oapi */
+        put: operations["evaluation-sets-openapi-update_evaluation_set_oapi"];
+        post?: never;
+        /** Delete Evaluation Set Oapi */
+        delete: operations["evaluation-sets-openapi-delete_evaluation_set_oapi"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Evaluation Set Oapi */
+        post: operations["evaluation-sets-openapi-import_evaluation_set_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Evaluation Set Version Items Oapi
+         * @description The items of a version (or of the draft without version_id), oldest first as they were added.
+         */
+        get: operations["evaluation-sets-openapi-list_evaluation_set_version_items_oapi"];
+        /**
+         * Batch Update Evaluation Set Items Oapi
+         * @description Each item names its id; unless is_skip_invalid_items, the first bad item fails the call (items before
+         *     it are already updated, each update being its own write).
+         */
+        put: operations["evaluation-sets-openapi-batch_update_evaluation_set_items_oapi"];
+        /** Batch Create Evaluation Set Items Oapi */
+        post: operations["evaluation-sets-openapi-batch_create_evaluation_set_items_oapi"];
+        /** Batch Delete Evaluation Set Items Oapi */
+        delete: operations["evaluation-sets-openapi-batch_delete_evaluation_set_items_oapi"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}/items/{item_id}/field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Item Field Oapi */
+        get: operations["evaluation-sets-openapi-get_evaluation_item_field_oapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Evaluation Set Schema Oapi */
+        put: operations["evaluation-sets-openapi-update_evaluation_set_schema_oapi"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluation_sets/{evaluation_set_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Evaluation Set Versions Oapi */
+        get: operations["evaluation-sets-openapi-list_evaluation_set_versions_oapi"];
+        put?: never;
+        /** Create Evaluation Set Version Oapi */
+        post: operations["evaluation-sets-openapi-create_evaluation_set_version_oapi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluators/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi List Evaluators */
+        post: operations["evaluation-openapi-openapi_list_evaluators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/evaluators_versions/{evaluator_version_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Run Evaluator */
+        post: operations["evaluation-openapi-openapi_run_evaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Submit */
+        post: operations["evaluation-openapi-openapi_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments/{expt_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Openapi Get */
+        get: operations["evaluation-openapi-openapi_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments/{expt_id}/aggr_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Aggregates */
+        post: operations["evaluation-openapi-openapi_aggregates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments/{expt_id}/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Kill */
+        post: operations["evaluation-openapi-openapi_kill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments/{expt_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Results */
+        post: operations["evaluation-openapi-openapi_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loop/evaluation/experiments/{expt_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Openapi Retry */
+        post: operations["evaluation-openapi-openapi_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/loop/files/upload": {
         parameters: {
             query?: never;
@@ -1185,6 +2757,45 @@ export interface components {
              */
             role: 1 | 2 | 3;
         };
+        /** AggrResultsRequest */
+        AggrResultsRequest: {
+            /** Experiment Ids */
+            experiment_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** AggrResultsResponse */
+        AggrResultsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Expt Aggregate Result */
+            expt_aggregate_result: components["schemas"]["ExptAggregateResult"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** AggregateData */
+        AggregateData: {
+            /**
+             * Data Type
+             * @default 0
+             */
+            data_type: number;
+            score_distribution?: components["schemas"]["ScoreDistribution"] | null;
+            /** Value */
+            value?: number | null;
+        };
+        /** AggregatorResult */
+        AggregatorResult: {
+            /** Aggregator Type */
+            aggregator_type: number;
+            data: components["schemas"]["AggregateData"];
+        };
         /** Annotation */
         Annotation: {
             base_info?: components["schemas"]["BaseInfo"] | null;
@@ -1280,6 +2891,26 @@ export interface components {
             /** Workspace Id */
             workspace_id: string | number;
         };
+        /** ArgsSchema */
+        "ArgsSchema-Input": {
+            default_value?: components["schemas"]["Content-Input"] | null;
+            /** Json Schema */
+            json_schema?: string | null;
+            /** Key */
+            key?: string | null;
+            /** Support Content Types */
+            support_content_types?: string[] | null;
+        };
+        /** ArgsSchema */
+        "ArgsSchema-Output": {
+            default_value?: components["schemas"]["Content-Output"] | null;
+            /** Json Schema */
+            json_schema?: string | null;
+            /** Key */
+            key?: string | null;
+            /** Support Content Types */
+            support_content_types?: string[] | null;
+        };
         /** AttrTos */
         AttrTos: {
             /** Input Data Url */
@@ -1291,6 +2922,19 @@ export interface components {
             /** Output Data Url */
             output_data_url?: string | null;
         };
+        /** Audio */
+        Audio: {
+            /** Format */
+            format?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Thumb Url */
+            thumb_url?: string | null;
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** BaseInfo */
         BaseInfo: {
             /** Created At */
@@ -1299,6 +2943,379 @@ export interface components {
             /** Updated At */
             updated_at?: string | null;
             updated_by?: components["schemas"]["UserInfo"] | null;
+        };
+        /** BatchCreateDatasetItemsRequest */
+        BatchCreateDatasetItemsRequest: {
+            /**
+             * Allow Partial Add
+             * @default false
+             */
+            allow_partial_add: boolean;
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Items */
+            items: components["schemas"]["DatasetItemDTO-Input"][];
+            /**
+             * Skip Invalid Items
+             * @default false
+             */
+            skip_invalid_items: boolean;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** BatchCreateDatasetItemsResponse */
+        BatchCreateDatasetItemsResponse: {
+            /** Added Items */
+            added_items: {
+                [key: string]: string;
+            };
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchCreateEvaluationSetItemsRequest */
+        BatchCreateEvaluationSetItemsRequest: {
+            /**
+             * Allow Partial Add
+             * @default false
+             */
+            allow_partial_add: boolean;
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Items */
+            items: components["schemas"]["EvaluationSetItemDTO-Input"][];
+            /**
+             * Skip Invalid Items
+             * @default false
+             */
+            skip_invalid_items: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchCreateEvaluationSetItemsResponse */
+        BatchCreateEvaluationSetItemsResponse: {
+            /** Added Items */
+            added_items: {
+                [key: string]: string;
+            };
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /** Item Outputs */
+            item_outputs: components["schemas"]["ItemOutputDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchCreateItemsRequest */
+        BatchCreateItemsRequest: {
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Is Allow Partial Add
+             * @default false
+             */
+            is_allow_partial_add: boolean;
+            /**
+             * Is Skip Invalid Items
+             * @default false
+             */
+            is_skip_invalid_items: boolean;
+            /** Items */
+            items: components["schemas"]["OApiItem-Input"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchDebugEvaluatorRequest */
+        BatchDebugEvaluatorRequest: {
+            evaluator_content: components["schemas"]["EvaluatorContent-Input"];
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            /** Input Data */
+            input_data: components["schemas"]["EvaluatorInputData-Input"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchDebugEvaluatorResponse */
+        BatchDebugEvaluatorResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluator Output Data */
+            evaluator_output_data: components["schemas"]["EvaluatorOutputData"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchDeleteDatasetItemsRequest */
+        BatchDeleteDatasetItemsRequest: {
+            /** Item Ids */
+            item_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** BatchDeleteEvaluationSetItemsRequest */
+        BatchDeleteEvaluationSetItemsRequest: {
+            /** Item Ids */
+            item_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchDeleteItemsRequest */
+        BatchDeleteItemsRequest: {
+            /**
+             * Is Delete All
+             * @default false
+             */
+            is_delete_all: boolean;
+            /** Item Ids */
+            item_ids?: (string | number)[] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetDatasetItemsRequest */
+        BatchGetDatasetItemsRequest: {
+            /** Item Ids */
+            item_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** BatchGetDatasetItemsResponse */
+        BatchGetDatasetItemsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Items */
+            items: components["schemas"]["DatasetItemDTO-Output"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchGetDatasetVersionsRequest */
+        BatchGetDatasetVersionsRequest: {
+            /** Version Ids */
+            version_ids: (string | number)[];
+            /**
+             * With Deleted
+             * @default false
+             */
+            with_deleted: boolean;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** BatchGetDatasetVersionsResponse */
+        BatchGetDatasetVersionsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Versioned Dataset */
+            versioned_dataset: components["schemas"]["VersionedDataset"][];
+        };
+        /** BatchGetDatasetsRequest */
+        BatchGetDatasetsRequest: {
+            /** Dataset Ids */
+            dataset_ids: (string | number)[];
+            /**
+             * With Deleted
+             * @default false
+             */
+            with_deleted: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetDatasetsResponse */
+        BatchGetDatasetsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Datasets */
+            datasets: components["schemas"]["DatasetDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchGetEvaluationSetItemsRequest */
+        BatchGetEvaluationSetItemsRequest: {
+            /** Item Ids */
+            item_ids?: (string | number)[];
+            /** Version Id */
+            version_id?: string | number | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetEvaluationSetItemsResponse */
+        BatchGetEvaluationSetItemsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Items */
+            items: components["schemas"]["EvaluationSetItemDTO-Output"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** BatchGetEvaluationSetVersionsRequest */
+        BatchGetEvaluationSetVersionsRequest: {
+            /** Deleted At */
+            deleted_at?: boolean | null;
+            /** Version Ids */
+            version_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetEvaluationSetVersionsResponse */
+        BatchGetEvaluationSetVersionsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Versioned Evaluation Sets */
+            versioned_evaluation_sets: components["schemas"]["VersionedEvaluationSet"][];
+        };
+        /** BatchGetEvaluatorRecordsRequest */
+        BatchGetEvaluatorRecordsRequest: {
+            /**
+             * Evaluator Record Ids
+             * @default []
+             */
+            evaluator_record_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetEvaluatorVersionsRequest */
+        BatchGetEvaluatorVersionsRequest: {
+            /**
+             * Evaluator Version Ids
+             * @default []
+             */
+            evaluator_version_ids: (string | number)[];
+            /**
+             * Include Deleted
+             * @default false
+             */
+            include_deleted: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetEvaluatorsRequest */
+        BatchGetEvaluatorsRequest: {
+            /**
+             * Evaluator Ids
+             * @default []
+             */
+            evaluator_ids: (string | number)[];
+            /**
+             * Include Deleted
+             * @default false
+             */
+            include_deleted: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetExperimentResultRequest */
+        BatchGetExperimentResultRequest: {
+            /** Baseline Experiment Id */
+            baseline_experiment_id?: string | number | null;
+            /** Experiment Ids */
+            experiment_ids: (string | number)[];
+            /**
+             * Filters
+             * @default {}
+             */
+            filters: {
+                [key: string]: components["schemas"]["ExperimentFilter"];
+            };
+            /**
+             * Page Number
+             * @default 1
+             */
+            page_number: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** BatchGetExperimentResultResponse */
+        BatchGetExperimentResultResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Column Eval Set Fields */
+            column_eval_set_fields: components["schemas"]["ColumnEvalSetField"][];
+            /** Column Evaluators */
+            column_evaluators: components["schemas"]["ColumnEvaluator"][];
+            /** Expt Column Evaluators */
+            expt_column_evaluators: components["schemas"]["ExptColumnEvaluator"][];
+            /** Item Results */
+            item_results: components["schemas"]["ItemResult"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Total */
+            total: string;
+        };
+        /** BatchGetExperimentsRequest */
+        BatchGetExperimentsRequest: {
+            /** Expt Ids */
+            expt_ids: (string | number)[];
+            /** Workspace Id */
+            workspace_id: string | number;
         };
         /** BatchGetLabelRequest */
         BatchGetLabelRequest: {
@@ -1346,6 +3363,72 @@ export interface components {
             /** Traces Advance Info */
             traces_advance_info: components["schemas"]["TraceAdvanceInfo"][];
         };
+        /** BatchUpdateItemsRequest */
+        BatchUpdateItemsRequest: {
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Is Skip Invalid Items
+             * @default false
+             */
+            is_skip_invalid_items: boolean;
+            /** Items */
+            items: components["schemas"]["OApiItem-Input"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CheckEvaluatorNameRequest */
+        CheckEvaluatorNameRequest: {
+            /** Evaluator Id */
+            evaluator_id?: string | number | null;
+            /** Name */
+            name: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CheckExperimentNameRequest */
+        CheckExperimentNameRequest: {
+            /** Name */
+            name: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CheckNameResponse */
+        CheckNameResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Pass */
+            pass: boolean;
+        };
+        /** CloneExperimentResponse */
+        CloneExperimentResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            experiment: components["schemas"]["Experiment"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** ClonePromptRequest */
         ClonePromptRequest: {
             /**
@@ -1374,6 +3457,42 @@ export interface components {
              * @default
              */
             msg: string;
+        };
+        /** CodeEvaluator */
+        CodeEvaluator: {
+            /** Code Content */
+            code_content?: string | null;
+            /** Code Template Key */
+            code_template_key?: string | null;
+            /** Code Template Name */
+            code_template_name?: string | null;
+            /** Lang 2 Code Content */
+            lang_2_code_content?: {
+                [key: string]: string;
+            } | null;
+            language_type?: components["schemas"]["LanguageType"] | null;
+        };
+        /** ColumnEvalSetField */
+        ColumnEvalSetField: {
+            /** Content Type */
+            content_type?: string | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** ColumnEvaluator */
+        ColumnEvaluator: {
+            /** Evaluator Id */
+            evaluator_id: string;
+            /** Evaluator Type */
+            evaluator_type: number;
+            /** Evaluator Version Id */
+            evaluator_version_id: string;
+            /** Name */
+            name?: string | null;
+            /** Version */
+            version?: string | null;
         };
         /** CommitDraftOApiRequest */
         CommitDraftOApiRequest: {
@@ -1419,6 +3538,42 @@ export interface components {
             /** Shift Seconds */
             shift_seconds?: string | number | null;
         };
+        /** Content */
+        "Content-Input": {
+            audio?: components["schemas"]["Audio"] | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            content_type?: components["schemas"]["ContentType"] | null;
+            /** Format */
+            format?: number | null;
+            full_content?: components["schemas"]["ObjectStorage"] | null;
+            /** Full Content Bytes */
+            full_content_bytes?: number | null;
+            image?: components["schemas"]["Media"] | null;
+            /** Multi Part */
+            multi_part?: components["schemas"]["Content-Input"][] | null;
+            /** Text */
+            text?: string | null;
+            video?: components["schemas"]["Media"] | null;
+        };
+        /** Content */
+        "Content-Output": {
+            audio?: components["schemas"]["Audio"] | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            content_type?: components["schemas"]["ContentType"] | null;
+            /** Format */
+            format?: number | null;
+            full_content?: components["schemas"]["ObjectStorage"] | null;
+            /** Full Content Bytes */
+            full_content_bytes?: number | null;
+            image?: components["schemas"]["Media"] | null;
+            /** Multi Part */
+            multi_part?: components["schemas"]["Content-Output"][] | null;
+            /** Text */
+            text?: string | null;
+            video?: components["schemas"]["Media"] | null;
+        };
         /** ContentPart */
         ContentPart: {
             /** Base64 Data */
@@ -1433,6 +3588,20 @@ export interface components {
              */
             type: "text" | "image_url" | "video_url" | "multi_part_variable" | "base64_data";
             video_url?: components["schemas"]["ImageURL"] | null;
+        };
+        /**
+         * ContentType
+         * @enum {string}
+         */
+        ContentType: "Text" | "Image" | "Audio" | "Video" | "MultiPart" | "multi_part_variable";
+        /** Correction */
+        Correction: {
+            /** Explain */
+            explain?: string | null;
+            /** Score */
+            score?: number | null;
+            /** Updated By */
+            updated_by?: string | null;
         };
         /** CreateAnnotationRequest */
         CreateAnnotationRequest: {
@@ -1451,6 +3620,166 @@ export interface components {
              * @default 0
              */
             code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** CreateDatasetRequest */
+        CreateDatasetRequest: {
+            /**
+             * Biz Category
+             * @default
+             */
+            biz_category: string;
+            /** Category */
+            category?: number | null;
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            features?: components["schemas"]["DatasetFeatures"] | null;
+            /** Fields */
+            fields: components["schemas"]["FieldSchemaDTO"][];
+            /** Name */
+            name: string;
+            /** Security Level */
+            security_level?: number | null;
+            spec?: components["schemas"]["DatasetSpecDTO-Input"] | null;
+            /** Visibility */
+            visibility?: number | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateDatasetResponse */
+        CreateDatasetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** CreateDatasetVersionRequest */
+        CreateDatasetVersionRequest: {
+            /**
+             * Desc
+             * @default
+             */
+            desc: string;
+            /** Version */
+            version: string;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** CreateEvalTargetParam */
+        CreateEvalTargetParam: {
+            /** Eval Target Type */
+            eval_target_type?: number | null;
+            /** Source Target Id */
+            source_target_id?: string | null;
+            /** Source Target Version */
+            source_target_version?: string | null;
+        };
+        /** CreateEvaluationSetData */
+        CreateEvaluationSetData: {
+            /** Evaluation Set Id */
+            evaluation_set_id: string;
+        };
+        /** CreateEvaluationSetResponse */
+        CreateEvaluationSetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluation Set Id */
+            evaluation_set_id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** CreateEvaluationSetVersionRequest */
+        CreateEvaluationSetVersionRequest: {
+            /**
+             * Desc
+             * @default
+             */
+            desc: string;
+            /** Version */
+            version: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateEvaluationSetWithImportRequest */
+        CreateEvaluationSetWithImportRequest: {
+            /** Biz Category */
+            biz_category?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            evaluation_set_schema?: components["schemas"]["EvaluationSetSchemaDTO-Input"] | null;
+            /** Fieldmappings */
+            fieldMappings: components["schemas"]["FieldMappingDTO"][];
+            /** Name */
+            name: string;
+            option?: components["schemas"]["IOJobOptionDTO"] | null;
+            source: components["schemas"]["IOEndpointDTO-Input"];
+            /** Source Type */
+            source_type?: number | null;
+            /** Type */
+            type?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateEvaluationSetWithImportResponse */
+        CreateEvaluationSetWithImportResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluation Set Id */
+            evaluation_set_id: string;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** CreateEvaluatorRequest */
+        CreateEvaluatorRequest: {
+            /** Cid */
+            cid?: string | null;
+            evaluator: components["schemas"]["NewEvaluator"];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** CreateEvaluatorResponse */
+        CreateEvaluatorResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluator Id */
+            evaluator_id: string;
             /**
              * Msg
              * @default
@@ -1575,6 +3904,23 @@ export interface components {
              */
             token: string;
         };
+        /** CreateVersionData */
+        CreateVersionData: {
+            /** Version Id */
+            version_id: string;
+        };
+        /** CreateVersionRequest */
+        CreateVersionRequest: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Version */
+            version: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
         /** CreateViewRequest */
         CreateViewRequest: {
             /** Filters */
@@ -1610,6 +3956,258 @@ export interface components {
              */
             msg: string;
         };
+        /** DataBaseInfo */
+        "DataBaseInfo-Input": {
+            /** Created At */
+            created_at?: string | number | null;
+            created_by?: components["schemas"]["DataUserInfo"] | null;
+            /** Deleted At */
+            deleted_at?: string | number | null;
+            /** Updated At */
+            updated_at?: string | number | null;
+            updated_by?: components["schemas"]["DataUserInfo"] | null;
+        };
+        /** DataBaseInfo */
+        "DataBaseInfo-Output": {
+            /** Created At */
+            created_at?: string | null;
+            created_by?: components["schemas"]["DataUserInfo"] | null;
+            /** Deleted At */
+            deleted_at?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
+            updated_by?: components["schemas"]["DataUserInfo"] | null;
+        };
+        /** DataOrderBy */
+        DataOrderBy: {
+            /** Field */
+            field?: string | null;
+            /** Is Asc */
+            is_asc?: boolean | null;
+            /** Is Field Key */
+            is_field_key?: boolean | null;
+        };
+        /**
+         * DataUserInfo
+         * @description common.thrift DataUserInfo.
+         */
+        DataUserInfo: {
+            /** Avatar Url */
+            avatar_url?: string | null;
+            /** Email */
+            email?: string | null;
+            /** En Name */
+            en_name?: string | null;
+            /** Name */
+            name?: string | null;
+            /** User Id */
+            user_id?: string | null;
+        };
+        /** DatasetConfig */
+        DatasetConfig: {
+            /** Dataset Id */
+            dataset_id?: string | number | null;
+            /** Dataset Name */
+            dataset_name?: string | null;
+            dataset_schema?: components["schemas"]["ExportDatasetSchema"];
+            /** Is New Dataset */
+            is_new_dataset: boolean;
+        };
+        /** DatasetDTO */
+        DatasetDTO: {
+            /** Biz Category */
+            biz_category: string;
+            /** Category */
+            category: number;
+            /** Change Uncommitted */
+            change_uncommitted: boolean;
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /** Description */
+            description: string;
+            features: components["schemas"]["DatasetFeatures"];
+            /** Id */
+            id: string;
+            /** Item Count */
+            item_count: string;
+            /** Latest Version */
+            latest_version: string;
+            /** Name */
+            name: string;
+            /** Next Version Num */
+            next_version_num: string;
+            schema: components["schemas"]["DatasetSchemaDTO"];
+            /** Schema Id */
+            schema_id: string;
+            /** Security Level */
+            security_level: number;
+            /** Space Id */
+            space_id: string;
+            spec: components["schemas"]["DatasetSpecDTO-Output"];
+            /** Status */
+            status: number;
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Visibility */
+            visibility: number;
+        };
+        /**
+         * DatasetFeatures
+         * @description Upstream spells these in camelCase on the wire.
+         */
+        DatasetFeatures: {
+            /**
+             * Editschema
+             * @default true
+             */
+            editSchema: boolean;
+            /**
+             * Multimodal
+             * @default true
+             */
+            multiModal: boolean;
+            /**
+             * Repeateddata
+             * @default false
+             */
+            repeatedData: boolean;
+        };
+        /** DatasetItemDTO */
+        "DatasetItemDTO-Input": {
+            /** Created At */
+            created_at?: string | number | null;
+            /** Created By */
+            created_by?: string | null;
+            /** Data */
+            data?: components["schemas"]["FieldDataDTO-Input"][] | null;
+            /** Data Omitted */
+            data_omitted?: boolean | null;
+            /** Dataset Id */
+            dataset_id?: string | number | null;
+            /** Id */
+            id?: string | number | null;
+            /** Item Id */
+            item_id?: string | number | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Repeated Data */
+            repeated_data?: components["schemas"]["ItemDataDTO-Input"][] | null;
+            /** Schema Id */
+            schema_id?: string | number | null;
+            /** Space Id */
+            space_id?: string | number | null;
+            /** Updated At */
+            updated_at?: string | number | null;
+            /** Updated By */
+            updated_by?: string | null;
+        };
+        /** DatasetItemDTO */
+        "DatasetItemDTO-Output": {
+            /** Created At */
+            created_at?: string | null;
+            /** Created By */
+            created_by?: string | null;
+            /** Data */
+            data?: components["schemas"]["FieldDataDTO-Output"][] | null;
+            /** Data Omitted */
+            data_omitted?: boolean | null;
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /** Id */
+            id?: string | null;
+            /** Item Id */
+            item_id?: string | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Repeated Data */
+            repeated_data?: components["schemas"]["ItemDataDTO-Output"][] | null;
+            /** Schema Id */
+            schema_id?: string | null;
+            /** Space Id */
+            space_id?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Updated By */
+            updated_by?: string | null;
+        };
+        /** DatasetSchemaDTO */
+        DatasetSchemaDTO: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Fields */
+            fields: components["schemas"]["FieldSchemaDTO"][];
+            /** Id */
+            id: string;
+            /** Immutable */
+            immutable: boolean;
+            /** Space Id */
+            space_id: string;
+            /** Update Version */
+            update_version: string;
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** DatasetSpecDTO */
+        "DatasetSpecDTO-Input": {
+            /** Max Field Count */
+            max_field_count?: number | null;
+            /** Max Item Count */
+            max_item_count?: string | number | null;
+            /** Max Item Data Nested Depth */
+            max_item_data_nested_depth?: number | null;
+            /** Max Item Size */
+            max_item_size?: string | number | null;
+            multi_modal_spec?: components["schemas"]["MultiModalSpec"] | null;
+        };
+        /** DatasetSpecDTO */
+        "DatasetSpecDTO-Output": {
+            /** Max Field Count */
+            max_field_count?: number | null;
+            /** Max Item Count */
+            max_item_count?: string | null;
+            /** Max Item Data Nested Depth */
+            max_item_data_nested_depth?: number | null;
+            /** Max Item Size */
+            max_item_size?: string | null;
+            multi_modal_spec?: components["schemas"]["MultiModalSpec"] | null;
+        };
+        /** DatasetVersionDTO */
+        DatasetVersionDTO: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Item Count */
+            item_count: string;
+            /** Schema Id */
+            schema_id: string;
+            /** Snapshot Status */
+            snapshot_status: number;
+            /** Space Id */
+            space_id: string;
+            /** Version */
+            version: string;
+            /** Version Num */
+            version_num: string;
+        };
         /** DebugContext */
         DebugContext: {
             /** Debug Config */
@@ -1626,6 +4224,28 @@ export interface components {
             mock_tools?: components["schemas"]["MockTool"][];
             /** Mock Variables */
             mock_variables?: components["schemas"]["VariableVal"][];
+        };
+        /** DebugEvaluatorRequest */
+        DebugEvaluatorRequest: {
+            evaluator_content: components["schemas"]["EvaluatorContent-Input"];
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            input_data: components["schemas"]["EvaluatorInputData-Input"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** DebugEvaluatorResponse */
+        DebugEvaluatorResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            evaluator_output_data: components["schemas"]["EvaluatorOutputData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
         };
         /** DebugLog */
         DebugLog: {
@@ -1716,6 +4336,8 @@ export interface components {
             /** Value */
             value: string;
         };
+        /** EmptyData */
+        EmptyData: Record<string, never>;
         /**
          * Envelope
          * @description Console responses: upstream adds `code` and `msg` beside the response's own fields.
@@ -1748,6 +4370,599 @@ export interface components {
              */
             msg: string;
         };
+        /** EvalBaseInfo */
+        "EvalBaseInfo-Input": {
+            /** Created At */
+            created_at?: string | number | null;
+            created_by?: components["schemas"]["EvalUserInfo"] | null;
+            /** Updated At */
+            updated_at?: string | number | null;
+            updated_by?: components["schemas"]["EvalUserInfo"] | null;
+        };
+        /** EvalBaseInfo */
+        "EvalBaseInfo-Output": {
+            /** Created At */
+            created_at?: string | null;
+            created_by?: components["schemas"]["EvalUserInfo"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            updated_by?: components["schemas"]["EvalUserInfo"] | null;
+        };
+        /** EvalFieldDataDTO */
+        "EvalFieldDataDTO-Input": {
+            content?: components["schemas"]["Content-Input"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Trace Id */
+            trace_id?: string | null;
+        };
+        /** EvalFieldDataDTO */
+        "EvalFieldDataDTO-Output": {
+            content?: components["schemas"]["Content-Output"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Trace Id */
+            trace_id?: string | null;
+        };
+        /** EvalFieldSchemaDTO */
+        EvalFieldSchemaDTO: {
+            content_type?: components["schemas"]["ContentType"] | null;
+            /** Default Display Format */
+            default_display_format?: number | null;
+            /** Default Transformations */
+            default_transformations?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Description */
+            description?: string | null;
+            /** Hidden */
+            hidden?: boolean | null;
+            /** Isrequired */
+            isRequired?: boolean | null;
+            /** Key */
+            key?: string | null;
+            /** Locked */
+            locked?: boolean | null;
+            multi_model_spec?: components["schemas"]["MultiModalSpec"] | null;
+            /** Name */
+            name?: string | null;
+            /** Schema Key */
+            schema_key?: number | null;
+            /** Status */
+            status?: number | null;
+            /** Text Schema */
+            text_schema?: string | null;
+        };
+        /** EvalFunction */
+        EvalFunction: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /** Parameters */
+            parameters?: string | null;
+        };
+        /** EvalModelConfig */
+        "EvalModelConfig-Input": {
+            /** Json Ext */
+            json_ext?: string | null;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Model Id */
+            model_id?: string | number | null;
+            /** Model Name */
+            model_name?: string | null;
+            /** Temperature */
+            temperature?: number | null;
+            /** Top P */
+            top_p?: number | null;
+        };
+        /** EvalModelConfig */
+        "EvalModelConfig-Output": {
+            /** Json Ext */
+            json_ext?: string | null;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Model Id */
+            model_id?: string | null;
+            /** Model Name */
+            model_name?: string | null;
+            /** Temperature */
+            temperature?: number | null;
+            /** Top P */
+            top_p?: number | null;
+        };
+        /** EvalTargetAggregateResult */
+        EvalTargetAggregateResult: {
+            /** Input Tokens */
+            input_tokens?: components["schemas"]["AggregatorResult"][];
+            /** Latency */
+            latency?: components["schemas"]["AggregatorResult"][];
+            /** Output Tokens */
+            output_tokens?: components["schemas"]["AggregatorResult"][];
+            /** Target Id */
+            target_id?: string | null;
+            /** Target Version Id */
+            target_version_id?: string | null;
+            /** Total Tokens */
+            total_tokens?: components["schemas"]["AggregatorResult"][];
+        };
+        /** EvalTargetInputData */
+        EvalTargetInputData: {
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** Input Fields */
+            input_fields?: {
+                [key: string]: components["schemas"]["Content-Output"];
+            } | null;
+        };
+        /** EvalTargetOutputData */
+        EvalTargetOutputData: {
+            eval_target_run_error?: components["schemas"]["EvalTargetRunError"] | null;
+            eval_target_usage?: components["schemas"]["EvalTargetUsage"] | null;
+            /** Output Fields */
+            output_fields?: {
+                [key: string]: components["schemas"]["Content-Output"];
+            } | null;
+            /** Time Consuming Ms */
+            time_consuming_ms?: string | null;
+        };
+        /** EvalTargetRecord */
+        EvalTargetRecord: {
+            eval_target_input_data?: components["schemas"]["EvalTargetInputData"] | null;
+            eval_target_output_data?: components["schemas"]["EvalTargetOutputData"] | null;
+            /** Experiment Run Id */
+            experiment_run_id?: string | null;
+            /** Id */
+            id?: string | null;
+            /** Item Id */
+            item_id?: string | null;
+            /** Status */
+            status?: number | null;
+            /** Target Id */
+            target_id?: string | null;
+            /** Target Version Id */
+            target_version_id?: string | null;
+            /** Trace Id */
+            trace_id?: string | null;
+            /** Turn Id */
+            turn_id?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | null;
+        };
+        /** EvalTargetRunError */
+        EvalTargetRunError: {
+            /** Code */
+            code?: number | null;
+            /** Message */
+            message?: string | null;
+        };
+        /** EvalTargetUsage */
+        EvalTargetUsage: {
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens: string;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens: string;
+            /**
+             * Total Tokens
+             * @default 0
+             */
+            total_tokens: string;
+        };
+        /** EvalTool */
+        EvalTool: {
+            function?: components["schemas"]["EvalFunction"] | null;
+            /**
+             * Type
+             * @default 1
+             */
+            type: number;
+        };
+        /** EvalUserInfo */
+        EvalUserInfo: {
+            /** Name */
+            name?: string | null;
+            /** User Id */
+            user_id?: string | null;
+        };
+        /** EvaluationSetDTO */
+        EvaluationSetDTO: {
+            base_info: components["schemas"]["DataBaseInfo-Output"];
+            /** Biz Category */
+            biz_category?: string | null;
+            /** Change Uncommitted */
+            change_uncommitted: boolean;
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /** Description */
+            description: string;
+            evaluation_set_version: components["schemas"]["EvaluationSetVersionDTO"];
+            features: components["schemas"]["DatasetFeatures"];
+            /** Id */
+            id: string;
+            /** Item Count */
+            item_count: string;
+            /** Latest Version */
+            latest_version: string;
+            /** Name */
+            name: string;
+            /** Next Version Num */
+            next_version_num: string;
+            spec: components["schemas"]["SpecDTO"];
+            /** Status */
+            status: number;
+            /** Tags */
+            tags?: components["schemas"]["ResourceTag"][] | null;
+            /** Template Dataset Id */
+            template_dataset_id?: string | null;
+            /** Type */
+            type?: string | null;
+            /** Workspace Id */
+            workspace_id: string;
+        };
+        /** EvaluationSetItemDTO */
+        "EvaluationSetItemDTO-Input": {
+            base_info?: components["schemas"]["DataBaseInfo-Input"] | null;
+            /** Evaluation Set Id */
+            evaluation_set_id?: string | number | null;
+            /** Id */
+            id?: string | number | null;
+            /** Item Id */
+            item_id?: string | number | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Item Version */
+            item_version?: string | null;
+            /** Item Version Id */
+            item_version_id?: string | number | null;
+            /** Schema Id */
+            schema_id?: string | number | null;
+            /** Tags */
+            tags?: components["schemas"]["ResourceTag"][] | null;
+            /** Turns */
+            turns?: components["schemas"]["TurnDTO-Input"][] | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** EvaluationSetItemDTO */
+        "EvaluationSetItemDTO-Output": {
+            base_info?: components["schemas"]["DataBaseInfo-Output"] | null;
+            /** Evaluation Set Id */
+            evaluation_set_id?: string | null;
+            /** Id */
+            id?: string | null;
+            /** Item Id */
+            item_id?: string | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Item Version */
+            item_version?: string | null;
+            /** Item Version Id */
+            item_version_id?: string | null;
+            /** Schema Id */
+            schema_id?: string | null;
+            /** Tags */
+            tags?: components["schemas"]["ResourceTag"][] | null;
+            /** Turns */
+            turns?: components["schemas"]["TurnDTO-Output"][] | null;
+            /** Workspace Id */
+            workspace_id?: string | null;
+        };
+        /** EvaluationSetSchemaDTO */
+        "EvaluationSetSchemaDTO-Input": {
+            base_info?: components["schemas"]["DataBaseInfo-Input"] | null;
+            /** Evaluation Set Id */
+            evaluation_set_id?: string | number | null;
+            /** Field Schemas */
+            field_schemas?: components["schemas"]["EvalFieldSchemaDTO"][] | null;
+            /** Id */
+            id?: string | number | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** EvaluationSetSchemaDTO */
+        "EvaluationSetSchemaDTO-Output": {
+            base_info?: components["schemas"]["DataBaseInfo-Output"] | null;
+            /** Evaluation Set Id */
+            evaluation_set_id?: string | null;
+            /** Field Schemas */
+            field_schemas?: components["schemas"]["EvalFieldSchemaDTO"][] | null;
+            /** Id */
+            id?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | null;
+        };
+        /** EvaluationSetVersionDTO */
+        EvaluationSetVersionDTO: {
+            base_info?: components["schemas"]["DataBaseInfo-Output"] | null;
+            /** Description */
+            description?: string | null;
+            /** Evaluation Set Id */
+            evaluation_set_id: string;
+            evaluation_set_schema?: components["schemas"]["EvaluationSetSchemaDTO-Output"] | null;
+            /** Id */
+            id: string;
+            /** Item Count */
+            item_count: string;
+            /** Snapshot Status */
+            snapshot_status?: number | null;
+            /** Version */
+            version?: string | null;
+            /** Version Num */
+            version_num?: string | null;
+            /** Workspace Id */
+            workspace_id: string;
+        };
+        /** Evaluator */
+        Evaluator: {
+            base_info?: components["schemas"]["EvalBaseInfo-Output"] | null;
+            /**
+             * Builtin
+             * @default false
+             */
+            builtin: boolean;
+            current_version?: components["schemas"]["EvaluatorVersion-Output"] | null;
+            /** Description */
+            description?: string | null;
+            /** Draft Submitted */
+            draft_submitted?: boolean | null;
+            /** Evaluator Id */
+            evaluator_id?: string | null;
+            evaluator_type?: components["schemas"]["EvaluatorType"] | null;
+            /** Latest Version */
+            latest_version?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | null;
+        };
+        /** EvaluatorAggregateResult */
+        EvaluatorAggregateResult: {
+            /** Aggregator Results */
+            aggregator_results?: components["schemas"]["AggregatorResult"][];
+            /** Evaluator Version Id */
+            evaluator_version_id: string;
+            /** Name */
+            name?: string | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** EvaluatorContent */
+        "EvaluatorContent-Input": {
+            code_evaluator?: components["schemas"]["CodeEvaluator"] | null;
+            /** Input Schemas */
+            input_schemas?: components["schemas"]["ArgsSchema-Input"][] | null;
+            /** Output Schemas */
+            output_schemas?: components["schemas"]["ArgsSchema-Input"][] | null;
+            prompt_evaluator?: components["schemas"]["PromptEvaluator-Input"] | null;
+            /** Receive Chat History */
+            receive_chat_history?: boolean | null;
+        };
+        /** EvaluatorContent */
+        "EvaluatorContent-Output": {
+            code_evaluator?: components["schemas"]["CodeEvaluator"] | null;
+            /** Input Schemas */
+            input_schemas?: components["schemas"]["ArgsSchema-Output"][] | null;
+            /** Output Schemas */
+            output_schemas?: components["schemas"]["ArgsSchema-Output"][] | null;
+            prompt_evaluator?: components["schemas"]["PromptEvaluator-Output"] | null;
+            /** Receive Chat History */
+            receive_chat_history?: boolean | null;
+        };
+        /** EvaluatorFieldMapping */
+        "EvaluatorFieldMapping-Input": {
+            /** Evaluator Version Id */
+            evaluator_version_id: string | number;
+            /** From Eval Set */
+            from_eval_set?: components["schemas"]["FieldMapping"][];
+            /** From Target */
+            from_target?: components["schemas"]["FieldMapping"][];
+        };
+        /** EvaluatorFieldMapping */
+        "EvaluatorFieldMapping-Output": {
+            /** Evaluator Version Id */
+            evaluator_version_id: string;
+            /** From Eval Set */
+            from_eval_set?: components["schemas"]["FieldMapping"][];
+            /** From Target */
+            from_target?: components["schemas"]["FieldMapping"][];
+        };
+        /** EvaluatorIDVersionItem */
+        "EvaluatorIDVersionItem-Input": {
+            /** Evaluator Id */
+            evaluator_id?: string | number | null;
+            /** Evaluator Version Id */
+            evaluator_version_id?: string | number | null;
+            /** Score Weight */
+            score_weight?: number | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** EvaluatorIDVersionItem */
+        "EvaluatorIDVersionItem-Output": {
+            /** Evaluator Id */
+            evaluator_id?: string | null;
+            /** Evaluator Version Id */
+            evaluator_version_id?: string | null;
+            /** Score Weight */
+            score_weight?: number | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** EvaluatorInputData */
+        "EvaluatorInputData-Input": {
+            /** Evaluate Dataset Fields */
+            evaluate_dataset_fields?: {
+                [key: string]: components["schemas"]["Content-Input"];
+            } | null;
+            /** Evaluate Target Output Fields */
+            evaluate_target_output_fields?: {
+                [key: string]: components["schemas"]["Content-Input"];
+            } | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** History Messages */
+            history_messages?: components["schemas"]["Message-Input"][] | null;
+            /** Input Fields */
+            input_fields?: {
+                [key: string]: components["schemas"]["Content-Input"];
+            } | null;
+        };
+        /** EvaluatorInputData */
+        "EvaluatorInputData-Output": {
+            /** Evaluate Dataset Fields */
+            evaluate_dataset_fields?: {
+                [key: string]: components["schemas"]["Content-Output"];
+            } | null;
+            /** Evaluate Target Output Fields */
+            evaluate_target_output_fields?: {
+                [key: string]: components["schemas"]["Content-Output"];
+            } | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** History Messages */
+            history_messages?: components["schemas"]["Message-Output"][] | null;
+            /** Input Fields */
+            input_fields?: {
+                [key: string]: components["schemas"]["Content-Output"];
+            } | null;
+        };
+        /** EvaluatorOutputData */
+        EvaluatorOutputData: {
+            evaluator_result?: components["schemas"]["EvaluatorResult"] | null;
+            evaluator_run_error?: components["schemas"]["EvaluatorRunError"] | null;
+            evaluator_usage?: components["schemas"]["EvaluatorUsage"] | null;
+            /** Stdout */
+            stdout?: string | null;
+            /** Time Consuming Ms */
+            time_consuming_ms?: string | null;
+        };
+        /** EvaluatorRecord */
+        EvaluatorRecord: {
+            base_info?: components["schemas"]["EvalBaseInfo-Output"] | null;
+            evaluator_input_data?: components["schemas"]["EvaluatorInputData-Output"] | null;
+            evaluator_output_data?: components["schemas"]["EvaluatorOutputData"] | null;
+            /** Evaluator Version Id */
+            evaluator_version_id?: string | null;
+            /** Experiment Id */
+            experiment_id?: string | null;
+            /** Experiment Run Id */
+            experiment_run_id?: string | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** Id */
+            id?: string | null;
+            /** Item Id */
+            item_id?: string | null;
+            /** Log Id */
+            log_id?: string | null;
+            status?: components["schemas"]["EvaluatorRunStatus"] | null;
+            /** Trace Id */
+            trace_id?: string | null;
+            /** Turn Id */
+            turn_id?: string | null;
+        };
+        /** EvaluatorResponse */
+        EvaluatorResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            evaluator: components["schemas"]["Evaluator"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** EvaluatorResult */
+        EvaluatorResult: {
+            correction?: components["schemas"]["Correction"] | null;
+            /** Reasoning */
+            reasoning?: string | null;
+            /** Score */
+            score?: number | null;
+        };
+        /** EvaluatorRunError */
+        EvaluatorRunError: {
+            /** Code */
+            code?: number | null;
+            /** Message */
+            message?: string | null;
+        };
+        /**
+         * EvaluatorRunStatus
+         * @enum {integer}
+         */
+        EvaluatorRunStatus: 0 | 1 | 2 | 3;
+        /**
+         * EvaluatorType
+         * @enum {integer}
+         */
+        EvaluatorType: 1 | 2 | 3 | 4;
+        /** EvaluatorUsage */
+        EvaluatorUsage: {
+            /** Input Tokens */
+            input_tokens?: string | null;
+            /** Output Tokens */
+            output_tokens?: string | null;
+        };
+        /** EvaluatorVersion */
+        "EvaluatorVersion-Input": {
+            base_info?: components["schemas"]["EvalBaseInfo-Input"] | null;
+            /** Description */
+            description?: string | null;
+            evaluator_content?: components["schemas"]["EvaluatorContent-Input"] | null;
+            /** Id */
+            id?: string | number | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** EvaluatorVersion */
+        "EvaluatorVersion-Output": {
+            base_info?: components["schemas"]["EvalBaseInfo-Output"] | null;
+            /** Description */
+            description?: string | null;
+            evaluator_content?: components["schemas"]["EvaluatorContent-Output"] | null;
+            /** Id */
+            id?: string | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** EvaluatorsResponse */
+        EvaluatorsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluators */
+            evaluators: components["schemas"]["Evaluator"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** ExecuteData */
         ExecuteData: {
             /** Finish Reason */
@@ -1766,6 +4981,395 @@ export interface components {
             variable_vals?: components["schemas"]["VariableVal"][] | null;
             /** Workspace Id */
             workspace_id: string | number;
+        };
+        /** Experiment */
+        Experiment: {
+            base_info: components["schemas"]["EvalBaseInfo-Output"];
+            /** Create Time */
+            create_time?: string | null;
+            /** Creator By */
+            creator_by: string;
+            /** Desc */
+            desc: string;
+            /**
+             * Enable Weighted Score
+             * @default false
+             */
+            enable_weighted_score: boolean;
+            /** End Time */
+            end_time?: string | null;
+            /** Eval Set */
+            eval_set: {
+                [key: string]: unknown;
+            };
+            /** Eval Set Id */
+            eval_set_id: string;
+            /** Eval Set Version Id */
+            eval_set_version_id: string;
+            /** Eval Target */
+            eval_target?: {
+                [key: string]: unknown;
+            } | null;
+            /** Evaluator Field Mapping */
+            evaluator_field_mapping: components["schemas"]["EvaluatorFieldMapping-Output"][];
+            /** Evaluator Id Version List */
+            evaluator_id_version_list: components["schemas"]["EvaluatorIDVersionItem-Output"][];
+            /** Evaluator Version Ids */
+            evaluator_version_ids: string[];
+            /** Evaluators */
+            evaluators: components["schemas"]["Evaluator"][];
+            expt_stats: components["schemas"]["ExptStatistics"];
+            /** Id */
+            id: string;
+            /** Item Concur Num */
+            item_concur_num: number;
+            /** Item Retry Num */
+            item_retry_num: number;
+            /** Name */
+            name: string;
+            /** Run Id */
+            run_id: string;
+            /** Start Time */
+            start_time?: string | null;
+            /** Status */
+            status: number;
+            /**
+             * Status Message
+             * @default
+             */
+            status_message: string;
+            target_field_mapping: components["schemas"]["TargetFieldMapping"];
+            /** Target Id */
+            target_id?: string | null;
+            /** Target Version Id */
+            target_version_id?: string | null;
+            /**
+             * Total Item Count
+             * @default 0
+             */
+            total_item_count: string;
+        };
+        /** ExperimentFilter */
+        ExperimentFilter: {
+            filters?: components["schemas"]["Filters"] | null;
+        };
+        /** ExperimentResult */
+        ExperimentResult: {
+            /** Experiment Id */
+            experiment_id: string;
+            payload?: components["schemas"]["ExperimentTurnPayload"] | null;
+        };
+        /** ExperimentTurnPayload */
+        ExperimentTurnPayload: {
+            /** Eval Set */
+            eval_set?: {
+                [key: string]: unknown;
+            } | null;
+            /** Evaluator Output */
+            evaluator_output?: {
+                [key: string]: unknown;
+            } | null;
+            system_info: components["schemas"]["TurnSystemInfo"];
+            /** Target Output */
+            target_output?: {
+                [key: string]: components["schemas"]["EvalTargetRecord"] | null;
+            } | null;
+            /** Turn Id */
+            turn_id: string;
+        };
+        /** ExperimentsResponse */
+        ExperimentsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Experiments */
+            experiments: components["schemas"]["Experiment"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /**
+         * ExportDatasetRequest
+         * @description Ours (upstream has the job type but no route): the draft, or a version, to a CSV or JSONL file.
+         */
+        ExportDatasetRequest: {
+            /**
+             * Format
+             * @description 1 JSONL, 3 CSV
+             * @default 3
+             */
+            format: number;
+            /** Version Id */
+            version_id?: string | number | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ExportDatasetSchema */
+        ExportDatasetSchema: {
+            /** Field Schemas */
+            field_schemas?: components["schemas"]["ExportFieldSchema"][];
+        };
+        /** ExportFieldMapping */
+        ExportFieldMapping: {
+            field_schema: components["schemas"]["ExportFieldSchema"];
+            /**
+             * Trace Field Jsonpath
+             * @default
+             */
+            trace_field_jsonpath: string;
+            /** Trace Field Key */
+            trace_field_key: string;
+        };
+        /** ExportFieldSchema */
+        ExportFieldSchema: {
+            /** @default Text */
+            content_type: components["schemas"]["ContentType"];
+            /** Default Format */
+            default_format?: number | null;
+            /** Description */
+            description?: string | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name: string;
+            /** Schema Key */
+            schema_key?: number | null;
+            /** Text Schema */
+            text_schema?: string | null;
+        };
+        /** ExportRecord */
+        ExportRecord: {
+            /** Url */
+            URL?: string | null;
+            /** Csv Export Status */
+            csv_export_status: number;
+            /** Error */
+            error?: string | null;
+            /** Export Id */
+            export_id: string;
+            /** Expt Id */
+            expt_id: string;
+        };
+        /** ExportRecordResponse */
+        ExportRecordResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            expt_result_export_records: components["schemas"]["ExportRecord"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** ExportRequest */
+        ExportRequest: {
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ExportResponse */
+        ExportResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Export Id */
+            export_id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** ExportTracesToDatasetRequest */
+        ExportTracesToDatasetRequest: {
+            /** Category */
+            category: number;
+            config: components["schemas"]["DatasetConfig"];
+            /** End Time */
+            end_time: string | number;
+            /**
+             * Export Type
+             * @default append
+             * @enum {string}
+             */
+            export_type: "append" | "overwrite";
+            /** Field Mappings */
+            field_mappings: components["schemas"]["ExportFieldMapping"][];
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span Ids */
+            span_ids: components["schemas"]["SpanRef"][];
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ExportTracesToDatasetResponse */
+        ExportTracesToDatasetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Dataset Name */
+            dataset_name: string;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Success Count */
+            success_count: number;
+        };
+        /** ExptAggregateResult */
+        ExptAggregateResult: {
+            eval_target_aggr_result?: components["schemas"]["EvalTargetAggregateResult"] | null;
+            /** Evaluator Results */
+            evaluator_results?: {
+                [key: string]: components["schemas"]["EvaluatorAggregateResult"];
+            };
+            /** Experiment Id */
+            experiment_id: string;
+            /**
+             * Status
+             * @default 1
+             */
+            status: number;
+            /** Update Time */
+            update_time?: string | null;
+            /** Weighted Results */
+            weighted_results?: components["schemas"]["AggregatorResult"][];
+        };
+        /** ExptColumnEvaluator */
+        ExptColumnEvaluator: {
+            /** Column Evaluators */
+            column_evaluators: components["schemas"]["ColumnEvaluator"][];
+            /** Experiment Id */
+            experiment_id: string;
+        };
+        /** ExptFilterField */
+        ExptFilterField: {
+            /** Field Key */
+            field_key?: string | null;
+            /** Field Type */
+            field_type: number;
+        };
+        /** ExptStatistics */
+        ExptStatistics: {
+            /** Evaluator Aggregate Results */
+            evaluator_aggregate_results?: components["schemas"]["EvaluatorAggregateResult"][];
+            /**
+             * Fail Turn Cnt
+             * @default 0
+             */
+            fail_turn_cnt: number;
+            /**
+             * Pending Turn Cnt
+             * @default 0
+             */
+            pending_turn_cnt: number;
+            /**
+             * Processing Turn Cnt
+             * @default 0
+             */
+            processing_turn_cnt: number;
+            /**
+             * Success Turn Cnt
+             * @default 0
+             */
+            success_turn_cnt: number;
+            /**
+             * Terminated Turn Cnt
+             * @default 0
+             */
+            terminated_turn_cnt: number;
+            token_usage?: components["schemas"]["ExptTokenUsage"] | null;
+        };
+        /** ExptTokenUsage */
+        ExptTokenUsage: {
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens: string;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens: string;
+        };
+        /** FieldDataDTO */
+        "FieldDataDTO-Input": {
+            /** Attachments */
+            attachments?: components["schemas"]["ObjectStorageDTO"][] | null;
+            /** Content */
+            content?: string | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            /** Content Type */
+            content_type?: number | null;
+            /** Format */
+            format?: number | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Parts */
+            parts?: components["schemas"]["FieldDataDTO-Input"][] | null;
+            /** Trace Id */
+            trace_id?: string | null;
+        };
+        /** FieldDataDTO */
+        "FieldDataDTO-Output": {
+            /** Attachments */
+            attachments?: components["schemas"]["ObjectStorageDTO"][] | null;
+            /** Content */
+            content?: string | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            /** Content Type */
+            content_type?: number | null;
+            /** Format */
+            format?: number | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Parts */
+            parts?: components["schemas"]["FieldDataDTO-Output"][] | null;
+            /** Trace Id */
+            trace_id?: string | null;
+        };
+        /** FieldMapping */
+        FieldMapping: {
+            /** Const Value */
+            const_value?: string | null;
+            /**
+             * Field Name
+             * @default
+             */
+            field_name: string;
+            /** From Field Name */
+            from_field_name?: string | null;
+        };
+        /** FieldMappingDTO */
+        FieldMappingDTO: {
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
         };
         /** FieldMeta */
         FieldMeta: {
@@ -1788,6 +5392,62 @@ export interface components {
             i64_list?: string[] | null;
             /** String List */
             string_list?: string[] | null;
+        };
+        /** FieldResponse */
+        FieldResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            field_data: components["schemas"]["ItemFieldResponseData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /**
+         * FieldSchemaDTO
+         * @description data/domain/dataset.thrift FieldSchema (plus isRequired, which evaluation sets use).
+         */
+        FieldSchemaDTO: {
+            /** Content Type */
+            content_type?: number | null;
+            /** Default Format */
+            default_format?: number | null;
+            /** Default Transformations */
+            default_transformations?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Description */
+            description?: string | null;
+            /** Hidden */
+            hidden?: boolean | null;
+            /** Isrequired */
+            isRequired?: boolean | null;
+            /** Key */
+            key?: string | null;
+            multi_model_spec?: components["schemas"]["MultiModalSpec"] | null;
+            /** Name */
+            name?: string | null;
+            /** Schemakey */
+            schemaKey?: number | null;
+            /** Status */
+            status?: number | null;
+            /** Text Schema */
+            text_schema?: string | null;
+        };
+        /** FilterCondition */
+        FilterCondition: {
+            field: components["schemas"]["ExptFilterField"];
+            /** Operator */
+            operator: number;
+            /**
+             * Value
+             * @default
+             */
+            value: string;
         };
         /** FilterField */
         FilterField: {
@@ -1816,6 +5476,19 @@ export interface components {
             /** Query And Or */
             query_and_or?: ("and" | "or") | null;
         };
+        /** Filters */
+        Filters: {
+            /**
+             * Filter Conditions
+             * @default []
+             */
+            filter_conditions: components["schemas"]["FilterCondition"][];
+            /**
+             * Logic Op
+             * @default 1
+             */
+            logic_op: number;
+        };
         /** Function */
         Function: {
             /**
@@ -1837,6 +5510,78 @@ export interface components {
             arguments?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /** GetDatasetIOJobResponse */
+        GetDatasetIOJobResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            job: components["schemas"]["IOJobDTO"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetDatasetItemResponse */
+        GetDatasetItemResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            item: components["schemas"]["DatasetItemDTO-Output"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetDatasetResponse */
+        GetDatasetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            dataset: components["schemas"]["DatasetDTO"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetDatasetSchemaResponse */
+        GetDatasetSchemaResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Fields */
+            fields: components["schemas"]["FieldSchemaDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetDatasetVersionResponse */
+        GetDatasetVersionResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            dataset: components["schemas"]["DatasetDTO"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            version: components["schemas"]["DatasetVersionDTO"];
         };
         /** GetDebugContextResponse */
         GetDebugContextResponse: {
@@ -1883,6 +5628,53 @@ export interface components {
              * @default
              */
             msg: string;
+        };
+        /** GetEvaluationSetData */
+        GetEvaluationSetData: {
+            evaluation_set: components["schemas"]["OApiEvaluationSet"];
+        };
+        /** GetEvaluationSetItemFieldResponse */
+        GetEvaluationSetItemFieldResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            field_data: components["schemas"]["EvalFieldDataDTO-Output"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetEvaluationSetResponse */
+        GetEvaluationSetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            evaluation_set: components["schemas"]["EvaluationSetDTO"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** GetEvaluationSetVersionResponse */
+        GetEvaluationSetVersionResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            evaluation_set: components["schemas"]["EvaluationSetDTO"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            version: components["schemas"]["EvaluationSetVersionDTO"];
         };
         /** GetMetricsRequest */
         GetMetricsRequest: {
@@ -2029,6 +5821,126 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** IODatasetDTO */
+        "IODatasetDTO-Input": {
+            /** Dataset Id */
+            dataset_id: string | number;
+            /** Space Id */
+            space_id?: string | number | null;
+            /** Version Id */
+            version_id?: string | number | null;
+        };
+        /** IODatasetDTO */
+        "IODatasetDTO-Output": {
+            /** Dataset Id */
+            dataset_id: string;
+            /** Space Id */
+            space_id?: string | null;
+            /** Version Id */
+            version_id?: string | null;
+        };
+        /** IOEndpointDTO */
+        "IOEndpointDTO-Input": {
+            dataset?: components["schemas"]["IODatasetDTO-Input"] | null;
+            file?: components["schemas"]["IOFileDTO"] | null;
+        };
+        /** IOEndpointDTO */
+        "IOEndpointDTO-Output": {
+            dataset?: components["schemas"]["IODatasetDTO-Output"] | null;
+            file?: components["schemas"]["IOFileDTO"] | null;
+        };
+        /** IOFileDTO */
+        IOFileDTO: {
+            /** Compress Format */
+            compress_format?: number | null;
+            /** Download Url */
+            download_url?: string | null;
+            /** Files */
+            files?: string[] | null;
+            /** Format */
+            format?: number | null;
+            /** Original File Name */
+            original_file_name?: string | null;
+            /** Path */
+            path: string;
+            /**
+             * Provider
+             * @default 5
+             */
+            provider: number;
+        };
+        /** IOJobDTO */
+        IOJobDTO: {
+            /** App Id */
+            app_id?: number | null;
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Ended At */
+            ended_at?: string | null;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /** Field Mappings */
+            field_mappings?: components["schemas"]["FieldMappingDTO"][] | null;
+            /** Id */
+            id: string;
+            /** Job Type */
+            job_type: number;
+            option?: components["schemas"]["IOJobOptionDTO"] | null;
+            progress: components["schemas"]["IOJobProgressDTO"];
+            source: components["schemas"]["IOEndpointDTO-Output"];
+            /** Space Id */
+            space_id: string;
+            /** Started At */
+            started_at?: string | null;
+            /** Status */
+            status: number;
+            target: components["schemas"]["IOEndpointDTO-Output"];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by?: string | null;
+        };
+        /** IOJobOptionDTO */
+        IOJobOptionDTO: {
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Overwrite Dataset */
+            overwrite_dataset?: boolean | null;
+        };
+        /** IOJobProgressDTO */
+        IOJobProgressDTO: {
+            /** Added */
+            added?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Processed */
+            processed?: string | null;
+            /** Sub Progresses */
+            sub_progresses?: components["schemas"]["IOJobProgressDTO"][] | null;
+            /** Total */
+            total?: string | null;
+        };
+        /** IdResponse */
+        IdResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Id */
+            id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** ImageURL */
         ImageURL: {
             /** Uri */
@@ -2036,11 +5948,146 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** ImportData */
+        ImportData: {
+            /** Job Id */
+            job_id: string;
+        };
+        /** ImportDatasetRequest */
+        ImportDatasetRequest: {
+            /** Field Mappings */
+            field_mappings: components["schemas"]["FieldMappingDTO"][];
+            file: components["schemas"]["IOFileDTO"];
+            option?: components["schemas"]["IOJobOptionDTO"] | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ImportRequest */
+        ImportRequest: {
+            /** Field Mappings */
+            field_mappings: components["schemas"]["FieldMappingDTO"][];
+            file: components["schemas"]["IOFileDTO"];
+            option?: components["schemas"]["IOJobOptionDTO"] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ItemDataDTO */
+        "ItemDataDTO-Input": {
+            /** Data */
+            data?: components["schemas"]["FieldDataDTO-Input"][] | null;
+            /** Id */
+            id?: string | number | null;
+        };
+        /** ItemDataDTO */
+        "ItemDataDTO-Output": {
+            /** Data */
+            data?: components["schemas"]["FieldDataDTO-Output"][] | null;
+            /** Id */
+            id?: string | null;
+        };
+        /** ItemErrorDetail */
+        ItemErrorDetail: {
+            /** End Index */
+            end_index?: number | null;
+            /** Index */
+            index?: number | null;
+            /** Message */
+            message?: string | null;
+            /** Messages By Field */
+            messages_by_field?: {
+                [key: string]: string;
+            } | null;
+            /** Start Index */
+            start_index?: number | null;
+        };
+        /** ItemErrorGroup */
+        ItemErrorGroup: {
+            /** Details */
+            details?: components["schemas"]["ItemErrorDetail"][];
+            /**
+             * Error Count
+             * @default 0
+             */
+            error_count: number;
+            /**
+             * Summary
+             * @default
+             */
+            summary: string;
+            /** Type */
+            type: number;
+        };
+        /** ItemFieldResponseData */
+        ItemFieldResponseData: {
+            content?: components["schemas"]["OApiContent-Output"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** ItemOutputDTO */
+        ItemOutputDTO: {
+            /** Is New Item */
+            is_new_item: boolean;
+            /** Item Id */
+            item_id: string;
+            /** Item Index */
+            item_index: number;
+            /** Item Key */
+            item_key?: string | null;
+        };
+        /** ItemResult */
+        ItemResult: {
+            /** Item Id */
+            item_id: string;
+            /** Item Index */
+            item_index: string;
+            system_info: components["schemas"]["ItemSystemInfo"];
+            /** Turn Results */
+            turn_results: components["schemas"]["TurnResult"][];
+        };
+        /** ItemSystemInfo */
+        ItemSystemInfo: {
+            error?: components["schemas"]["RunError"] | null;
+            /** Run State */
+            run_state: number;
+        };
+        /** ItemsWriteData */
+        ItemsWriteData: {
+            /** Errors */
+            errors: components["schemas"]["OApiItemErrorGroup"][];
+            /** Itemoutputs */
+            itemOutputs: components["schemas"]["OApiItemOutput"][];
+        };
+        /** JobData */
+        JobData: {
+            job: components["schemas"]["IOJobDTO"];
+        };
+        /** JobIdResponse */
+        JobIdResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** Label */
         Label: {
             /** Key */
             key: string;
         };
+        /**
+         * LanguageType
+         * @enum {string}
+         */
+        LanguageType: "Python" | "JS";
         /** ListAnnotationsRequest */
         ListAnnotationsRequest: {
             /** Desc By Updated At */
@@ -2145,6 +6192,150 @@ export interface components {
             /** Users */
             users: components["schemas"]["UserInfoDetail"][];
         };
+        /** ListDatasetIOJobsRequest */
+        ListDatasetIOJobsRequest: {
+            /** Statuses */
+            statuses?: number[] | null;
+            /** Types */
+            types?: number[] | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ListDatasetIOJobsResponse */
+        ListDatasetIOJobsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Jobs */
+            jobs: components["schemas"]["IOJobDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** ListDatasetItemsRequest */
+        ListDatasetItemsRequest: {
+            /** Filter */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["DataOrderBy"][] | null;
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Tag Filter */
+            tag_filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ListDatasetItemsResponse */
+        ListDatasetItemsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Filter Total */
+            filter_total: string;
+            /** Items */
+            items: components["schemas"]["DatasetItemDTO-Output"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+        };
+        /** ListDatasetVersionsRequest */
+        ListDatasetVersionsRequest: {
+            /** Order Bys */
+            order_bys?: components["schemas"]["DataOrderBy"][] | null;
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Version Like */
+            version_like?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ListDatasetVersionsResponse */
+        ListDatasetVersionsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+            /** Versions */
+            versions: components["schemas"]["DatasetVersionDTO"][];
+        };
+        /** ListDatasetsRequest */
+        ListDatasetsRequest: {
+            /** Biz Categorys */
+            biz_categorys?: string[] | null;
+            /** Category */
+            category?: number | null;
+            /** Created Bys */
+            created_bys?: string[] | null;
+            /** Dataset Ids */
+            dataset_ids?: (string | number)[] | null;
+            /** Dataset Keys */
+            dataset_keys?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["DataOrderBy"][] | null;
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListDatasetsResponse */
+        ListDatasetsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Datasets */
+            datasets: components["schemas"]["DatasetDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+        };
         /** ListDebugHistoryResponse */
         ListDebugHistoryResponse: {
             /**
@@ -2163,6 +6354,294 @@ export interface components {
             msg: string;
             /** Next Page Token */
             next_page_token: string;
+        };
+        /** ListEvaluationSetItemsRequest */
+        ListEvaluationSetItemsRequest: {
+            /** Filter */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Item Id Not In */
+            item_id_not_in?: (string | number)[] | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["DataOrderBy"][] | null;
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Tag Filter */
+            tag_filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Version Id */
+            version_id?: string | number | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluationSetItemsResponse */
+        ListEvaluationSetItemsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Filter Total */
+            filter_total: string;
+            /** Items */
+            items: components["schemas"]["EvaluationSetItemDTO-Output"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+        };
+        /** ListEvaluationSetTemplatesRequest */
+        ListEvaluationSetTemplatesRequest: {
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluationSetTemplatesResponse */
+        ListEvaluationSetTemplatesResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Templates */
+            templates: {
+                [key: string]: unknown;
+            }[];
+            /** Total */
+            total: string;
+        };
+        /** ListEvaluationSetVersionsRequest */
+        ListEvaluationSetVersionsRequest: {
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Version Like */
+            version_like?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluationSetVersionsResponse */
+        ListEvaluationSetVersionsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+            /** Versions */
+            versions: components["schemas"]["EvaluationSetVersionDTO"][];
+        };
+        /** ListEvaluationSetsData */
+        ListEvaluationSetsData: {
+            /** Has More */
+            has_more: boolean;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Sets */
+            sets: components["schemas"]["OApiEvaluationSet"][];
+            /** Total */
+            total: string;
+        };
+        /** ListEvaluationSetsRequest */
+        ListEvaluationSetsRequest: {
+            /** Creators */
+            creators?: string[] | null;
+            /** Dataset Keys */
+            dataset_keys?: string[] | null;
+            /** Evaluation Set Ids */
+            evaluation_set_ids?: (string | number)[] | null;
+            /** Name */
+            name?: string | null;
+            /** Order Bys */
+            order_bys?: components["schemas"]["DataOrderBy"][] | null;
+            /** Page Number */
+            page_number?: number | null;
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Tag Filter */
+            tag_filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Type */
+            type?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluationSetsResponse */
+        ListEvaluationSetsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluation Sets */
+            evaluation_sets: components["schemas"]["EvaluationSetDTO"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+        };
+        /** ListEvaluatorVersionsRequest */
+        ListEvaluatorVersionsRequest: {
+            /**
+             * Page Number
+             * @default 1
+             */
+            page_number: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Query Versions */
+            query_versions?: string[] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluatorVersionsResponse */
+        ListEvaluatorVersionsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluator Versions */
+            evaluator_versions: components["schemas"]["EvaluatorVersion-Output"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Total */
+            total: string;
+        };
+        /** ListEvaluatorsRequest */
+        ListEvaluatorsRequest: {
+            /** Builtin */
+            builtin?: boolean | null;
+            /** Creator Ids */
+            creator_ids?: (string | number)[] | null;
+            /** Evaluator Type */
+            evaluator_type?: components["schemas"]["EvaluatorType"][] | null;
+            /**
+             * Page Number
+             * @default 1
+             */
+            page_number: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Search Name */
+            search_name?: string | null;
+            /**
+             * With Version
+             * @default false
+             */
+            with_version: boolean;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListEvaluatorsResponse */
+        ListEvaluatorsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluators */
+            evaluators: components["schemas"]["Evaluator"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Total */
+            total: string;
+        };
+        /** ListExperimentsRequest */
+        ListExperimentsRequest: {
+            filter_option?: components["schemas"]["functions__evaluation__experiment_schemas__FilterOption"] | null;
+            /**
+             * Page Number
+             * @default 1
+             */
+            page_number: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListExperimentsResponse */
+        ListExperimentsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Experiments */
+            experiments: components["schemas"]["Experiment"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Total */
+            total: string;
+        };
+        /** ListItemsData */
+        ListItemsData: {
+            /** Has More */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["OApiItem-Output"][];
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
         };
         /** ListLabelRequest */
         ListLabelRequest: {
@@ -2436,6 +6915,75 @@ export interface components {
             /** Spans */
             spans: components["schemas"]["OutputSpan"][];
         };
+        /** ListTemplatesData */
+        ListTemplatesData: {
+            /** Has More */
+            has_more: boolean;
+            /** Next Page Token */
+            next_page_token: string;
+            /** Templates */
+            templates: {
+                [key: string]: unknown;
+            }[];
+            /** Total */
+            total: string;
+        };
+        /** ListTemplatesRequest */
+        ListTemplatesRequest: {
+            /** Page Size */
+            page_size?: number | null;
+            /** Page Token */
+            page_token?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ListTemplatesResponse */
+        ListTemplatesResponse: {
+            /** Builtin Template Keys */
+            builtin_template_keys: components["schemas"]["EvaluatorContent-Output"][];
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** ListTemplatesV2Request */
+        ListTemplatesV2Request: {
+            evaluator_type?: components["schemas"]["EvaluatorType"] | null;
+            filter_option?: components["schemas"]["functions__evaluation__templates_api__FilterOption"] | null;
+            /**
+             * Page Number
+             * @default 1
+             */
+            page_number: number;
+            /**
+             * Page Size
+             * @default 100
+             */
+            page_size: number;
+        };
+        /** ListTemplatesV2Response */
+        ListTemplatesV2Response: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Evaluator Templates */
+            evaluator_templates: components["schemas"]["TemplateView"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Total */
+            total: number;
+        };
         /** ListTokensRequest */
         ListTokensRequest: {
             /**
@@ -2478,6 +7026,15 @@ export interface components {
             trace_ids: string[];
             /** Workspace Id */
             workspace_id: string | number;
+        };
+        /** ListVersionsData */
+        ListVersionsData: {
+            /** Next Page Token */
+            next_page_token: string;
+            /** Total */
+            total: string;
+            /** Versions */
+            versions: components["schemas"]["OApiVersion"][];
         };
         /** ListViewsRequest */
         ListViewsRequest: {
@@ -2552,6 +7109,20 @@ export interface components {
             /** Tag Value Id */
             tag_value_id?: string | null;
         };
+        /**
+         * Media
+         * @description An attachment: `uri` is the object key in the files bucket, `url` a link to fetch it.
+         */
+        Media: {
+            /** Name */
+            name?: string | null;
+            /** Thumb Url */
+            thumb_url?: string | null;
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** MediaConfig */
         MediaConfig: {
             /** Fps */
@@ -2602,6 +7173,26 @@ export interface components {
             tool_call_id?: string | null;
             /** Tool Calls */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** Message */
+        "Message-Input": {
+            content?: components["schemas"]["Content-Input"] | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** @default 2 */
+            role: components["schemas"]["Role"];
+        };
+        /** Message */
+        "Message-Output": {
+            content?: components["schemas"]["Content-Output"] | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            /** @default 2 */
+            role: components["schemas"]["Role"];
         };
         /** Metric */
         Metric: {
@@ -2742,6 +7333,316 @@ export interface components {
             /** Workspace Id */
             workspace_id: string;
         };
+        /** MultiModalSpec */
+        MultiModalSpec: {
+            /** Max File Count */
+            max_file_count?: number | null;
+            /** Max File Size */
+            max_file_size?: number | null;
+            /** Max File Size By Type */
+            max_file_size_by_type?: {
+                [key: string]: number;
+            } | null;
+            /** Max Part Count */
+            max_part_count?: number | null;
+            /** Supported Formats */
+            supported_formats?: string[] | null;
+            /** Supported Formats By Type */
+            supported_formats_by_type?: {
+                [key: string]: string[];
+            } | null;
+        };
+        /** NewEvaluator */
+        NewEvaluator: {
+            current_version?: components["schemas"]["EvaluatorVersion-Input"] | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            /** Name */
+            name: string;
+        };
+        /** OApiBaseInfo */
+        "OApiBaseInfo-Input": {
+            /** Created At */
+            created_at?: string | number | null;
+            created_by?: components["schemas"]["OApiUserInfo"] | null;
+            /** Updated At */
+            updated_at?: string | number | null;
+            updated_by?: components["schemas"]["OApiUserInfo"] | null;
+        };
+        /** OApiBaseInfo */
+        "OApiBaseInfo-Output": {
+            /** Created At */
+            created_at?: string | null;
+            created_by?: components["schemas"]["OApiUserInfo"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            updated_by?: components["schemas"]["OApiUserInfo"] | null;
+        };
+        /** OApiContent */
+        "OApiContent-Input": {
+            audio?: components["schemas"]["OApiMedia"] | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            /** Content Type */
+            content_type?: string | null;
+            full_content?: components["schemas"]["OApiObjectStorage"] | null;
+            /** Full Content Bytes */
+            full_content_bytes?: number | null;
+            image?: components["schemas"]["OApiMedia"] | null;
+            /** Multi Part */
+            multi_part?: components["schemas"]["OApiContent-Input"][] | null;
+            /** Text */
+            text?: string | null;
+            video?: components["schemas"]["OApiMedia"] | null;
+        };
+        /** OApiContent */
+        "OApiContent-Output": {
+            audio?: components["schemas"]["OApiMedia"] | null;
+            /** Content Omitted */
+            content_omitted?: boolean | null;
+            /** Content Type */
+            content_type?: string | null;
+            full_content?: components["schemas"]["OApiObjectStorage"] | null;
+            /** Full Content Bytes */
+            full_content_bytes?: number | null;
+            image?: components["schemas"]["OApiMedia"] | null;
+            /** Multi Part */
+            multi_part?: components["schemas"]["OApiContent-Output"][] | null;
+            /** Text */
+            text?: string | null;
+            video?: components["schemas"]["OApiMedia"] | null;
+        };
+        /** OApiEvaluationSet */
+        OApiEvaluationSet: {
+            base_info: components["schemas"]["OApiBaseInfo-Output"];
+            current_version: components["schemas"]["OApiVersion"];
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Is Change Uncommitted */
+            is_change_uncommitted: boolean;
+            /** Item Count */
+            item_count: string;
+            /** Latest Version */
+            latest_version: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Tags */
+            tags: components["schemas"]["OApiTag"][];
+            /** Template Dataset Id */
+            template_dataset_id?: string | null;
+            /** Type */
+            type: string;
+        };
+        /** OApiFieldData */
+        "OApiFieldData-Input": {
+            content?: components["schemas"]["OApiContent-Input"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** OApiFieldData */
+        "OApiFieldData-Output": {
+            content?: components["schemas"]["OApiContent-Output"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** OApiFieldSchema */
+        OApiFieldSchema: {
+            /** Content Type */
+            content_type?: string | null;
+            /** Default Display Format */
+            default_display_format?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Is Required */
+            is_required?: boolean | null;
+            /** Key */
+            key?: string | null;
+            /** Locked */
+            locked?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Schema Key */
+            schema_key?: string | null;
+            /** Text Schema */
+            text_schema?: string | null;
+        };
+        /** OApiItem */
+        "OApiItem-Input": {
+            base_info?: components["schemas"]["OApiBaseInfo-Input"] | null;
+            /** Id */
+            id?: string | number | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Item Version */
+            item_version?: string | null;
+            /** Item Version Id */
+            item_version_id?: string | number | null;
+            /** Tags */
+            tags?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Turns */
+            turns?: components["schemas"]["OApiTurn-Input"][] | null;
+        };
+        /** OApiItem */
+        "OApiItem-Output": {
+            base_info?: components["schemas"]["OApiBaseInfo-Output"] | null;
+            /** Id */
+            id?: string | null;
+            /** Item Key */
+            item_key?: string | null;
+            /** Item Version */
+            item_version?: string | null;
+            /** Item Version Id */
+            item_version_id?: string | null;
+            /** Tags */
+            tags?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Turns */
+            turns?: components["schemas"]["OApiTurn-Output"][] | null;
+        };
+        /** OApiItemErrorDetail */
+        OApiItemErrorDetail: {
+            /** End Index */
+            end_index?: number | null;
+            /** Index */
+            index?: number | null;
+            /** Message */
+            message?: string | null;
+            /** Start Index */
+            start_index?: number | null;
+        };
+        /** OApiItemErrorGroup */
+        OApiItemErrorGroup: {
+            /** Details */
+            details: components["schemas"]["OApiItemErrorDetail"][];
+            /** Error Code */
+            error_code: number;
+            /** Error Count */
+            error_count: number;
+            /** Error Message */
+            error_message: string;
+        };
+        /** OApiItemOutput */
+        OApiItemOutput: {
+            /** Is New Item */
+            is_new_item: boolean;
+            /** Item Id */
+            item_id: string;
+            /** Item Index */
+            item_index: number;
+            /** Item Key */
+            item_key?: string | null;
+        };
+        /** OApiMedia */
+        OApiMedia: {
+            /** Format */
+            format?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Thumb Url */
+            thumb_url?: string | null;
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** OApiObjectStorage */
+        OApiObjectStorage: {
+            /** Url */
+            url?: string | null;
+        };
+        /** OApiSchema */
+        OApiSchema: {
+            /** Field Schemas */
+            field_schemas?: components["schemas"]["OApiFieldSchema"][] | null;
+        };
+        /** OApiTag */
+        OApiTag: {
+            /** Tag Name */
+            tag_name: string;
+        };
+        /** OApiTurn */
+        "OApiTurn-Input": {
+            /** Field Datas */
+            field_datas?: components["schemas"]["OApiFieldData-Input"][] | null;
+            /** Id */
+            id?: string | number | null;
+        };
+        /** OApiTurn */
+        "OApiTurn-Output": {
+            /** Field Datas */
+            field_datas?: components["schemas"]["OApiFieldData-Output"][] | null;
+            /** Id */
+            id?: string | null;
+        };
+        /** OApiUserInfo */
+        OApiUserInfo: {
+            /** Avatar Url */
+            avatar_url?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Name */
+            name?: string | null;
+            /** User Id */
+            user_id?: string | null;
+        };
+        /** OApiVersion */
+        OApiVersion: {
+            base_info?: components["schemas"]["OApiBaseInfo-Output"] | null;
+            /** Description */
+            description?: string | null;
+            evaluation_set_schema?: components["schemas"]["OApiSchema"] | null;
+            /** Id */
+            id: string;
+            /** Item Count */
+            item_count: string;
+            /** Snapshot Status */
+            snapshot_status?: number | null;
+            /** Version */
+            version?: string | null;
+        };
+        /** ObjectStorage */
+        ObjectStorage: {
+            /** Name */
+            name?: string | null;
+            /** Provider */
+            provider?: number | null;
+            /** Thumb Url */
+            thumb_url?: string | null;
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** ObjectStorageDTO */
+        ObjectStorageDTO: {
+            /** Name */
+            name?: string | null;
+            /** Provider */
+            provider?: number | null;
+            /** Thumb Url */
+            thumb_url?: string | null;
+            /** Uri */
+            uri?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** OpenAPICreateAnnotationRequest */
         OpenAPICreateAnnotationRequest: {
             /** Annotation Key */
@@ -2791,6 +7692,90 @@ export interface components {
             /** Workspace Id */
             workspace_id: string;
         };
+        /** OpenAPIResponse[AggrResultsResponse] */
+        OpenAPIResponse_AggrResultsResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["AggrResultsResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[BatchGetExperimentResultResponse] */
+        OpenAPIResponse_BatchGetExperimentResultResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["BatchGetExperimentResultResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[CreateEvaluationSetData] */
+        OpenAPIResponse_CreateEvaluationSetData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["CreateEvaluationSetData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[CreateVersionData] */
+        OpenAPIResponse_CreateVersionData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["CreateVersionData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[EmptyData] */
+        OpenAPIResponse_EmptyData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["EmptyData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[Envelope] */
+        OpenAPIResponse_Envelope_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["Envelope"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** OpenAPIResponse[ExecuteData] */
         OpenAPIResponse_ExecuteData_: {
             /**
@@ -2799,6 +7784,118 @@ export interface components {
              */
             code: number;
             data: components["schemas"]["ExecuteData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ExperimentsResponse] */
+        OpenAPIResponse_ExperimentsResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ExperimentsResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[GetEvaluationSetData] */
+        OpenAPIResponse_GetEvaluationSetData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["GetEvaluationSetData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ImportData] */
+        OpenAPIResponse_ImportData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ImportData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ItemsWriteData] */
+        OpenAPIResponse_ItemsWriteData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ItemsWriteData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[JobData] */
+        OpenAPIResponse_JobData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["JobData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ListEvaluationSetsData] */
+        OpenAPIResponse_ListEvaluationSetsData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ListEvaluationSetsData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ListEvaluatorsResponse] */
+        OpenAPIResponse_ListEvaluatorsResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ListEvaluatorsResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ListItemsData] */
+        OpenAPIResponse_ListItemsData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ListItemsData"];
             /**
              * Msg
              * @default
@@ -2819,6 +7916,62 @@ export interface components {
              */
             msg: string;
         };
+        /** OpenAPIResponse[ListTemplatesData] */
+        OpenAPIResponse_ListTemplatesData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ListTemplatesData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[ListVersionsData] */
+        OpenAPIResponse_ListVersionsData_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["ListVersionsData"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[RecordResponse] */
+        OpenAPIResponse_RecordResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["RecordResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[RunResponse] */
+        OpenAPIResponse_RunResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["RunResponse"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
         /** OpenAPIResponse[SpanPage] */
         OpenAPIResponse_SpanPage_: {
             /**
@@ -2827,6 +7980,20 @@ export interface components {
              */
             code: number;
             data: components["schemas"]["SpanPage"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** OpenAPIResponse[SubmitExperimentResponse] */
+        OpenAPIResponse_SubmitExperimentResponse_: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            data: components["schemas"]["SubmitExperimentResponse"];
             /**
              * Msg
              * @default
@@ -3052,6 +8219,41 @@ export interface components {
          * @enum {string}
          */
         ParamType: "float" | "int" | "boolean" | "string";
+        /** ParseImportSourceFileRequest */
+        ParseImportSourceFileRequest: {
+            file: components["schemas"]["IOFileDTO"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ParseImportSourceFileResponse */
+        ParseImportSourceFileResponse: {
+            /** Bytes */
+            bytes: string;
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Conflicts */
+            conflicts: {
+                [key: string]: unknown;
+            }[];
+            /** Field Schemas */
+            field_schemas: components["schemas"]["EvalFieldSchemaDTO"][];
+            /** Files With Ambiguous Column */
+            files_with_ambiguous_column: string[];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Precheck Data By Field */
+            precheck_data_by_field: {
+                [key: string]: string[];
+            };
+            /** Untyped Url Fields */
+            untyped_url_fields: string[];
+        };
         /** PersonalAccessToken */
         PersonalAccessToken: {
             /**
@@ -3090,6 +8292,97 @@ export interface components {
             };
             /** Url */
             url: string;
+        };
+        /** PreviewContent */
+        PreviewContent: {
+            content_type?: components["schemas"]["ContentType"] | null;
+            image?: components["schemas"]["PreviewImage"] | null;
+            /** Multi Part */
+            multi_part?: components["schemas"]["PreviewContent"][] | null;
+            /** Text */
+            text?: string | null;
+        };
+        /** PreviewExportTracesToDatasetRequest */
+        PreviewExportTracesToDatasetRequest: {
+            /** Category */
+            category: number;
+            config: components["schemas"]["DatasetConfig"];
+            /** End Time */
+            end_time: string | number;
+            /**
+             * Export Type
+             * @default append
+             * @enum {string}
+             */
+            export_type: "append" | "overwrite";
+            /** Field Mappings */
+            field_mappings: components["schemas"]["ExportFieldMapping"][];
+            /** Limit */
+            limit?: number | null;
+            /** Platform Type */
+            platform_type?: string | null;
+            /** Span Filters */
+            span_filters?: {
+                [key: string]: unknown;
+            } | null;
+            /** Span Ids */
+            span_ids?: components["schemas"]["SpanRef"][];
+            /** Start Time */
+            start_time: string | number;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** PreviewExportTracesToDatasetResponse */
+        PreviewExportTracesToDatasetResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /** Items */
+            items: components["schemas"]["PreviewItem"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /** PreviewFieldData */
+        PreviewFieldData: {
+            content?: components["schemas"]["PreviewContent"] | null;
+            /** Key */
+            key?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** PreviewImage */
+        PreviewImage: {
+            /** Name */
+            name?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** PreviewItem */
+        PreviewItem: {
+            /** Errors */
+            errors?: components["schemas"]["PreviewItemError"][] | null;
+            /** Field List */
+            field_list: components["schemas"]["PreviewFieldData"][];
+            span_info: components["schemas"]["SpanInfo"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "success" | "error";
+        };
+        /** PreviewItemError */
+        PreviewItemError: {
+            /** Field Names */
+            field_names?: string[] | null;
+            /** Type */
+            type: number;
         };
         /** Prompt */
         Prompt: {
@@ -3166,6 +8459,38 @@ export interface components {
             detail: components["schemas"]["PromptDetail-Output"];
             draft_info: components["schemas"]["DraftInfo"];
         };
+        /**
+         * PromptEvaluator
+         * @description An LLM judge: messages with {{variables}}, a model, and how it must answer.
+         */
+        "PromptEvaluator-Input": {
+            /** Message List */
+            message_list?: components["schemas"]["Message-Input"][];
+            model_config?: components["schemas"]["EvalModelConfig-Input"] | null;
+            prompt_source_type?: components["schemas"]["PromptSourceType"] | null;
+            /** Prompt Template Key */
+            prompt_template_key?: string | null;
+            /** Prompt Template Name */
+            prompt_template_name?: string | null;
+            /** Tools */
+            tools?: components["schemas"]["EvalTool"][] | null;
+        };
+        /**
+         * PromptEvaluator
+         * @description An LLM judge: messages with {{variables}}, a model, and how it must answer.
+         */
+        "PromptEvaluator-Output": {
+            /** Message List */
+            message_list?: components["schemas"]["Message-Output"][];
+            model_config?: components["schemas"]["EvalModelConfig-Output"] | null;
+            prompt_source_type?: components["schemas"]["PromptSourceType"] | null;
+            /** Prompt Template Key */
+            prompt_template_key?: string | null;
+            /** Prompt Template Name */
+            prompt_template_name?: string | null;
+            /** Tools */
+            tools?: components["schemas"]["EvalTool"][] | null;
+        };
         /** PromptIdentifier */
         PromptIdentifier: {
             /** Label */
@@ -3193,6 +8518,11 @@ export interface components {
              */
             version: string | null;
         };
+        /**
+         * PromptSourceType
+         * @enum {integer}
+         */
+        PromptSourceType: 1 | 2 | 3;
         /** PromptTemplate */
         PromptTemplate: {
             /** Messages */
@@ -3238,6 +8568,35 @@ export interface components {
              */
             tpm: number;
         };
+        /** RecordResponse */
+        RecordResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            record: components["schemas"]["EvaluatorRecord"];
+        };
+        /** RecordsResponse */
+        RecordsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Records */
+            records: components["schemas"]["EvaluatorRecord"][];
+        };
         /** RegisterRequest */
         RegisterRequest: {
             /**
@@ -3248,10 +8607,82 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** ResourceTag */
+        ResourceTag: {
+            /** Tag Name */
+            tag_name: string;
+        };
+        /** ResourceTagRef */
+        ResourceTagRef: {
+            /** Tag Name */
+            tag_name: string;
+        };
+        /** RetryExperimentRequest */
+        RetryExperimentRequest: {
+            /**
+             * Item Ids
+             * @default []
+             */
+            item_ids: (string | number)[];
+            /** @default 2 */
+            retry_mode: components["schemas"]["RetryMode"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /**
+         * RetryMode
+         * @enum {integer}
+         */
+        RetryMode: 1 | 2 | 3;
         /** RevertDraftFromCommitRequest */
         RevertDraftFromCommitRequest: {
             /** Commit Version Reverting From */
             commit_version_reverting_from: string;
+        };
+        /**
+         * Role
+         * @enum {integer}
+         */
+        Role: 1 | 2 | 3 | 4;
+        /** RunError */
+        RunError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message?: string | null;
+        };
+        /** RunEvaluatorRequest */
+        RunEvaluatorRequest: {
+            /** Experiment Id */
+            experiment_id?: string | number | null;
+            /** Experiment Run Id */
+            experiment_run_id?: string | number | null;
+            /** Ext */
+            ext?: {
+                [key: string]: string;
+            } | null;
+            input_data: components["schemas"]["EvaluatorInputData-Input"];
+            /** Item Id */
+            item_id?: string | number | null;
+            /** Turn Id */
+            turn_id?: string | number | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** RunResponse */
+        RunResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Run Id */
+            run_id: string;
         };
         /** SaveDebugContextRequest */
         SaveDebugContextRequest: {
@@ -3302,6 +8733,20 @@ export interface components {
             scenario: components["schemas"]["Scenario"];
             /** Unavailable */
             unavailable: boolean;
+        };
+        /** ScoreDistribution */
+        ScoreDistribution: {
+            /** Score Distribution Items */
+            score_distribution_items?: components["schemas"]["ScoreDistributionItem"][];
+        };
+        /** ScoreDistributionItem */
+        ScoreDistributionItem: {
+            /** Count */
+            count: string;
+            /** Percentage */
+            percentage: number;
+            /** Score */
+            score: string;
         };
         /** SearchTraceOApiRequest */
         SearchTraceOApiRequest: {
@@ -3436,6 +8881,13 @@ export interface components {
             msg: string;
             space: components["schemas"]["Space"];
         };
+        /** SpanInfo */
+        SpanInfo: {
+            /** Span Id */
+            span_id: string;
+            /** Trace Id */
+            trace_id: string;
+        };
         /** SpanPage */
         SpanPage: {
             /** Has More */
@@ -3444,6 +8896,143 @@ export interface components {
             next_page_token: string;
             /** Spans */
             spans: components["schemas"]["OutputSpan"][];
+        };
+        /** SpanRef */
+        SpanRef: {
+            /** Span Id */
+            span_id: string;
+            /** Trace Id */
+            trace_id: string;
+        };
+        /** SpecDTO */
+        SpecDTO: {
+            /** Max Field Count */
+            max_field_count?: number | null;
+            /** Max Item Count */
+            max_item_count?: string | null;
+            /** Max Item Data Nested Depth */
+            max_item_data_nested_depth?: number | null;
+            /** Max Item Size */
+            max_item_size?: string | null;
+            multi_modal_spec?: components["schemas"]["MultiModalSpec"] | null;
+        };
+        /** SubmitEvaluatorVersionRequest */
+        SubmitEvaluatorVersionRequest: {
+            /** Cid */
+            cid?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Version */
+            version: string;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** SubmitExperimentRequest */
+        SubmitExperimentRequest: {
+            create_eval_target_param?: components["schemas"]["CreateEvalTargetParam"] | null;
+            /**
+             * Desc
+             * @default
+             */
+            desc: string;
+            /**
+             * Enable Weighted Score
+             * @default false
+             */
+            enable_weighted_score: boolean;
+            /** Eval Set Id */
+            eval_set_id: string | number;
+            /** Eval Set Version Id */
+            eval_set_version_id?: string | number | null;
+            /**
+             * Evaluator Field Mapping
+             * @default []
+             */
+            evaluator_field_mapping: components["schemas"]["EvaluatorFieldMapping-Input"][];
+            /**
+             * Evaluator Id Version List
+             * @default []
+             */
+            evaluator_id_version_list: components["schemas"]["EvaluatorIDVersionItem-Input"][];
+            /**
+             * Evaluator Version Ids
+             * @default []
+             */
+            evaluator_version_ids: (string | number)[];
+            /** Evaluators Concur Num */
+            evaluators_concur_num?: number | null;
+            /** Item Concur Num */
+            item_concur_num?: number | null;
+            /** Item Retry Num */
+            item_retry_num?: number | null;
+            /** Name */
+            name: string;
+            target_field_mapping?: components["schemas"]["TargetFieldMapping"] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** SubmitExperimentResponse */
+        SubmitExperimentResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            experiment: components["schemas"]["Experiment"];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Run Id */
+            run_id: string;
+        };
+        /** TagRef */
+        TagRef: {
+            /** Tag Name */
+            tag_name: string;
+        };
+        /** TargetFieldMapping */
+        TargetFieldMapping: {
+            /** From Eval Set */
+            from_eval_set?: components["schemas"]["FieldMapping"][];
+        };
+        /** TemplateInfoResponse */
+        TemplateInfoResponse: {
+            builtin_template: components["schemas"]["EvaluatorContent-Output"];
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+        };
+        /**
+         * TemplateView
+         * @description upstream's EvaluatorTemplate; `id` is absent because ours are files, keyed by `key`.
+         */
+        TemplateView: {
+            /** Description */
+            description: string;
+            evaluator_content: components["schemas"]["EvaluatorContent-Output"];
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags: {
+                [key: string]: {
+                    [key: string]: string[];
+                };
+            };
         };
         /** ThinkingConfig */
         ThinkingConfig: {
@@ -3589,6 +9178,38 @@ export interface components {
             /** Traces */
             traces: components["schemas"]["TraceAdvanceInfo"][];
         };
+        /** TurnDTO */
+        "TurnDTO-Input": {
+            /** Field Data List */
+            field_data_list?: components["schemas"]["EvalFieldDataDTO-Input"][] | null;
+            /** Id */
+            id?: string | number | null;
+        };
+        /** TurnDTO */
+        "TurnDTO-Output": {
+            /** Field Data List */
+            field_data_list?: components["schemas"]["EvalFieldDataDTO-Output"][] | null;
+            /** Id */
+            id?: string | null;
+        };
+        /** TurnResult */
+        TurnResult: {
+            /** Experiment Results */
+            experiment_results: components["schemas"]["ExperimentResult"][];
+            /** Turn Id */
+            turn_id: string;
+            /**
+             * Turn Index
+             * @default 0
+             */
+            turn_index: string;
+        };
+        /** TurnSystemInfo */
+        TurnSystemInfo: {
+            error?: components["schemas"]["RunError"] | null;
+            /** Turn Run State */
+            turn_run_state: number;
+        };
         /** UpdateAnnotationRequest */
         UpdateAnnotationRequest: {
             annotation: components["schemas"]["AnnotationInput"];
@@ -3603,6 +9224,85 @@ export interface components {
             label_keys?: string[];
             /** Workspace Id */
             workspace_id?: string | number | null;
+        };
+        /** UpdateDatasetItemRequest */
+        UpdateDatasetItemRequest: {
+            /** Data */
+            data?: components["schemas"]["FieldDataDTO-Input"][] | null;
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Repeated Data */
+            repeated_data?: components["schemas"]["ItemDataDTO-Input"][] | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** UpdateDatasetRequest */
+        UpdateDatasetRequest: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** UpdateDatasetSchemaRequest */
+        UpdateDatasetSchemaRequest: {
+            /** Fields */
+            fields: components["schemas"]["FieldSchemaDTO"][];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** UpdateEvaluationSetItemRequest */
+        UpdateEvaluationSetItemRequest: {
+            /** Field Write Options */
+            field_write_options?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Turns */
+            turns?: components["schemas"]["TurnDTO-Input"][] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluationSetSchemaRequest */
+        UpdateEvaluationSetSchemaRequest: {
+            /** Fields */
+            fields?: components["schemas"]["EvalFieldSchemaDTO"][];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluatorDraftRequest */
+        UpdateEvaluatorDraftRequest: {
+            evaluator_content: components["schemas"]["EvaluatorContent-Input"];
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluatorRecordRequest */
+        UpdateEvaluatorRecordRequest: {
+            correction: components["schemas"]["Correction"];
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluatorRequest */
+        UpdateEvaluatorRequest: {
+            /** Description */
+            description?: string | null;
+            evaluator_type?: components["schemas"]["EvaluatorType"] | null;
+            /** Name */
+            name?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateExperimentRequest */
+        UpdateExperimentRequest: {
+            /** Desc */
+            desc?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
         };
         /** UpdateMemberRequest */
         UpdateMemberRequest: {
@@ -3631,6 +9331,13 @@ export interface components {
             prompt_name?: string | null;
             /** Security Level */
             security_level?: ("L1" | "L2" | "L3" | "L4") | null;
+        };
+        /** UpdateSchemaRequest */
+        UpdateSchemaRequest: {
+            /** Fields */
+            fields?: components["schemas"]["OApiFieldSchema"][];
+            /** Workspace Id */
+            workspace_id: string | number;
         };
         /** UpdateSpaceRequest */
         UpdateSpaceRequest: {
@@ -3734,6 +9441,70 @@ export interface components {
             msg: string;
             user_info: components["schemas"]["UserInfoDetail"];
         };
+        /** ValidateDatasetItemsRequest */
+        ValidateDatasetItemsRequest: {
+            /** Dataset Category */
+            dataset_category?: number | null;
+            /** Dataset Fields */
+            dataset_fields?: components["schemas"]["FieldSchemaDTO"][] | null;
+            /** Dataset Id */
+            dataset_id?: string | number | null;
+            /**
+             * Ignore Current Item Count
+             * @default false
+             */
+            ignore_current_item_count: boolean;
+            /** Items */
+            items: components["schemas"]["DatasetItemDTO-Input"][];
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** ValidateDatasetItemsResponse */
+        ValidateDatasetItemsResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /** Errors */
+            errors: components["schemas"]["ItemErrorGroup"][];
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Valid Item Indices */
+            valid_item_indices: number[];
+        };
+        /** ValidateEvaluatorRequest */
+        ValidateEvaluatorRequest: {
+            evaluator_content: components["schemas"]["EvaluatorContent-Input"];
+            evaluator_type: components["schemas"]["EvaluatorType"];
+            input_data?: components["schemas"]["EvaluatorInputData-Input"] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** ValidateEvaluatorResponse */
+        ValidateEvaluatorResponse: {
+            /**
+             * Code
+             * @default 0
+             */
+            code: number;
+            /**
+             * Error Message
+             * @default
+             */
+            error_message: string;
+            evaluator_output_data?: components["schemas"]["EvaluatorOutputData"] | null;
+            /**
+             * Msg
+             * @default
+             */
+            msg: string;
+            /** Valid */
+            valid: boolean;
+        };
         /** ValidationError */
         ValidationError: {
             /** Context */
@@ -3776,6 +9547,16 @@ export interface components {
             /** Value */
             value?: string | null;
         };
+        /** VersionedDataset */
+        VersionedDataset: {
+            dataset?: components["schemas"]["DatasetDTO"] | null;
+            version?: components["schemas"]["DatasetVersionDTO"] | null;
+        };
+        /** VersionedEvaluationSet */
+        VersionedEvaluationSet: {
+            evaluation_set: components["schemas"]["EvaluationSetDTO"];
+            version: components["schemas"]["EvaluationSetVersionDTO"];
+        };
         /** View */
         View: {
             /** Filters */
@@ -3792,6 +9573,92 @@ export interface components {
             view_name: string;
             /** Workspace Id */
             workspace_id?: string | null;
+        };
+        /** WorkspaceOnlyRequest */
+        WorkspaceOnlyRequest: {
+            /** Workspace Id */
+            workspace_id?: string | number | null;
+        };
+        /** WorkspaceRequest */
+        WorkspaceRequest: {
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateEvaluationSetRequest */
+        functions__data__eval_set_schemas__CreateEvaluationSetRequest: {
+            /** Biz Category */
+            biz_category?: string | null;
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            evaluation_set_schema?: components["schemas"]["EvaluationSetSchemaDTO-Input"] | null;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags?: components["schemas"]["ResourceTagRef"][] | null;
+            /** Template Dataset Id */
+            template_dataset_id?: string | number | null;
+            /** Type */
+            type?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluationSetRequest */
+        functions__data__eval_set_schemas__UpdateEvaluationSetRequest: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Tags */
+            tags?: components["schemas"]["ResourceTagRef"][] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** CreateEvaluationSetRequest */
+        functions__data__openapi_schemas__CreateEvaluationSetRequest: {
+            /** Dataset Key */
+            dataset_key?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            evaluation_set_schema?: components["schemas"]["OApiSchema"] | null;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags?: components["schemas"]["TagRef"][] | null;
+            /** Template Dataset Id */
+            template_dataset_id?: string | number | null;
+            /** Type */
+            type?: string | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** UpdateEvaluationSetRequest */
+        functions__data__openapi_schemas__UpdateEvaluationSetRequest: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Tags */
+            tags?: components["schemas"]["TagRef"][] | null;
+            /** Workspace Id */
+            workspace_id: string | number;
+        };
+        /** FilterOption */
+        functions__evaluation__experiment_schemas__FilterOption: {
+            /** Fuzzy Name */
+            fuzzy_name?: string | null;
+        };
+        /** FilterOption */
+        functions__evaluation__templates_api__FilterOption: {
+            /** Search Keyword */
+            search_keyword?: string | null;
         };
     };
     responses: never;
@@ -4207,6 +10074,8051 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-get_dataset_io_job": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                job_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetIOJobResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-validate_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_get_dataset_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetDatasetVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetDatasetVersionsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-get_dataset_version": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                with_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetVersionResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-create_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateDatasetResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_get_datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetDatasetsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetDatasetsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-list_datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDatasetsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDatasetsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-get_dataset": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                with_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-delete_dataset": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-update_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-export_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobIdResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-import_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobIdResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-list_dataset_io_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDatasetIOJobsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDatasetIOJobsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_create_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreateDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreateDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_delete_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDeleteDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_get_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-clear_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceOnlyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-list_dataset_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-get_dataset_item": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string | number;
+                item_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetItemResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-update_dataset_item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+                item_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDatasetItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-delete_dataset_item": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string | number;
+                item_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-get_dataset_schema": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                with_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetSchemaResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-update_dataset_schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDatasetSchemaRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-create_dataset_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDatasetVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-list_dataset_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDatasetVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDatasetVersionsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-batch_get_dataset_items_by_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+                version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "datasets-list_dataset_items_by_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string | number;
+                version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDatasetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDatasetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-batch_get_evaluation_set_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetEvaluationSetVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetEvaluationSetVersionsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-create_evaluation_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__data__eval_set_schemas__CreateEvaluationSetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEvaluationSetResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-create_evaluation_set_with_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvaluationSetWithImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEvaluationSetWithImportResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-list_evaluation_sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluationSetsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluationSetsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-parse_import_source_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParseImportSourceFileRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParseImportSourceFileResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-list_evaluation_set_templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluationSetTemplatesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluationSetTemplatesResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-get_evaluation_set": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                deleted_at?: boolean;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEvaluationSetResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-delete_evaluation_set": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-update_evaluation_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__data__eval_set_schemas__UpdateEvaluationSetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-batch_create_evaluation_set_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreateEvaluationSetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreateEvaluationSetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-batch_delete_evaluation_set_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDeleteEvaluationSetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-batch_get_evaluation_set_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetEvaluationSetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetEvaluationSetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-clear_evaluation_set_draft_item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-list_evaluation_set_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluationSetItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluationSetItemsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-update_evaluation_set_item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+                item_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvaluationSetItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-get_evaluation_set_item_field": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                field_name?: string | null;
+                field_key?: string | null;
+                turn_id?: string | number | null;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+                item_pk: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEvaluationSetItemFieldResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-update_evaluation_set_schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvaluationSetSchemaRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-create_evaluation_set_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvaluationSetVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-list_evaluation_set_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluationSetVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluationSetVersionsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-get_evaluation_set_version": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                deleted_at?: boolean;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+                version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEvaluationSetVersionResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetEvaluatorRecordsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-get_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_record_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-correct_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_record_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvaluatorRecordRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-list_templates_v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListTemplatesV2Request"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTemplatesV2Response"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-create_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_debug_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDebugEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDebugEvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetEvaluatorsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-check_evaluator_name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckEvaluatorNameRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckNameResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-debug_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebugEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugEvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-get_template_info": {
+        parameters: {
+            query: {
+                builtin_template_type: number;
+                builtin_template_key: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateInfoResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-list_evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluatorsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluatorsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-list_templates": {
+        parameters: {
+            query: {
+                builtin_template_type: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTemplatesResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-validate_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateEvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-get_evaluator": {
+        parameters: {
+            query?: {
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-delete_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-update_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-submit_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitEvaluatorVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-update_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvaluatorDraftRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-list_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluatorVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEvaluatorVersionsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetEvaluatorVersionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-get_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatorResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-run_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_aggregates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AggrResultsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggrResultsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetExperimentsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-check_experiment_name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckExperimentNameRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckNameResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-list_experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListExperimentsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListExperimentsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-batch_get_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchGetExperimentResultRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetExperimentResultResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-submit_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitExperimentResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-delete_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-update_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-aggregate_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggrResultsResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-clone_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloneExperimentResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-get_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+                export_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRecordResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-kill_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-export_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-retry_experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunResponse"];
                 };
             };
             /** @description Invalid input; `msg` names the field */
@@ -6879,6 +20791,102 @@ export interface operations {
             };
         };
     };
+    "traces-export_traces_to_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportTracesToDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportTracesToDatasetResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "traces-get_traces_meta_info": {
         parameters: {
             query: {
@@ -6899,6 +20907,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetTracesMetaInfoResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "traces-preview_export_traces_to_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewExportTracesToDatasetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewExportTracesToDatasetResponse"];
                 };
             };
             /** @description Invalid input; `msg` names the field */
@@ -9420,6 +23524,2351 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-list_evaluation_sets_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                name?: string | null;
+                creators?: string[] | null;
+                evaluation_set_ids?: string[] | null;
+                tag_names?: string[] | null;
+                tag_filter_relation?: string | null;
+                dataset_keys?: string[] | null;
+                page_token?: string | null;
+                page_size?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ListEvaluationSetsData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-create_evaluation_set_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__data__openapi_schemas__CreateEvaluationSetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_CreateEvaluationSetData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-get_evaluation_set_io_job_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                job_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_JobData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-list_evaluation_set_templates_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListTemplatesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ListTemplatesData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-get_evaluation_set_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_GetEvaluationSetData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-update_evaluation_set_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__data__openapi_schemas__UpdateEvaluationSetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_EmptyData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-delete_evaluation_set_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_EmptyData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-import_evaluation_set_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ImportData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-list_evaluation_set_version_items_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                version_id?: string | number | null;
+                page_token?: string | null;
+                page_size?: number | null;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ListItemsData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-batch_update_evaluation_set_items_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchUpdateItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ItemsWriteData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-batch_create_evaluation_set_items_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreateItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ItemsWriteData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-batch_delete_evaluation_set_items_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDeleteItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-get_evaluation_item_field_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                field_name?: string | null;
+                field_key?: string | null;
+                turn_id?: string | number | null;
+                version_id?: string | number | null;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+                item_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldResponse"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-update_evaluation_set_schema_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSchemaRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-list_evaluation_set_versions_oapi": {
+        parameters: {
+            query: {
+                /** @description the workspace */
+                workspace_id: string | number;
+                version_like?: string | null;
+                page_size?: number | null;
+                page_token?: string | null;
+            };
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ListVersionsData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-sets-openapi-create_evaluation_set_version_oapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_set_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_CreateVersionData_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_list_evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListEvaluatorsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ListEvaluatorsResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_run_evaluator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluator_version_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunEvaluatorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_RecordResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_SubmitExperimentResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_ExperimentsResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_aggregates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_AggrResultsResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_Envelope_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_results": {
+        parameters: {
+            query?: {
+                page_number?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_BatchGetExperimentResultResponse_"];
+                };
+            };
+            /** @description Invalid input; `msg` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is missing, malformed, expired or deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or in a workspace you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (already exists, changed meanwhile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over a rate limit or quota; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "evaluation-openapi-openapi_retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expt_id: string | number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAPIResponse_RunResponse_"];
                 };
             };
             /** @description Invalid input; `msg` names the field */

@@ -1,17 +1,18 @@
-import { LineChart, PieChart, type LineSeriesOption, type PieSeriesOption } from "echarts/charts";
+import { BarChart, LineChart, PieChart, type BarSeriesOption, type LineSeriesOption, type PieSeriesOption } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from "echarts/components";
 import { init, use as registerParts, type ComposeOption, type EChartsType } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import { useTheme } from "../../app/theme";
 
-// Only the parts the dashboard draws: this module (and so ECharts) is in the metrics page's lazy chunk.
-registerParts([LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+// Only the parts the console draws (the metrics dashboard, experiment scores): this module, and so ECharts,
+// is in a lazy chunk that only those pages load.
+registerParts([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 /** One ECharts instance on a div; re-created when the theme switches, resized with its box, disposed on unmount. */
-export function EChart({ option, label }: { option: ChartOption; label: string }) {
+export function EChart({ option, label, className = "loop-chart" }: { option: ChartOption; label: string; className?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
   const { mode } = useTheme();
@@ -34,5 +35,5 @@ export function EChart({ option, label }: { option: ChartOption; label: string }
     chart.current?.setOption({ backgroundColor: "transparent", ...option }, true);
   }, [option, mode]);
 
-  return <div ref={ref} className="loop-chart" role="img" aria-label={label} />;
+  return <div ref={ref} className={className} role="img" aria-label={label} />;
 }

@@ -93,14 +93,22 @@ interface Props {
   empty: ReactNode;
   onOpen: (span: OutputSpan) => void;
   linkTo: (span: OutputSpan) => string;
+  /** Check boxes to pick spans (by `spanKey`), e.g. to export them to an evaluation set. */
+  selection?: { selected: string[]; onChange: (keys: string[]) => void };
 }
+
+/** A listed span's key: its trace and span ids. */
+export const spanKey = (span: OutputSpan) => `${span.trace_id}:${span.span_id}`;
+
+/** The check box column; the input / output column (no fixed width) gives up as much, so the table still fits 1280 px. */
+const SELECTION_WIDTH = 40;
 
 /**
  * The span list. Left to right: status, trace id, span name and type, latency, tokens (and the cost, when a listed
  * span has a cost tag), model, start time, then the input / output previews (one line each, more in a tooltip)
  * taking what width is left. At 1280 px it all fits without scrolling sideways.
  */
-export function SpanTable({ spans, advance, advanceFailed = false, rootList, loading, empty, onOpen, linkTo }: Props) {
+export function SpanTable({ spans, advance, advanceFailed = false, rootList, loading, empty, onOpen, linkTo, selection }: Props) {
   const withCost = spans.some((span) => spanCost(span) !== null);
   const columns = [
     { title: "Status", key: "status", width: WIDTHS.status, render: (_: unknown, span: OutputSpan) => <StatusTag status={span.status} /> },
@@ -191,7 +199,7 @@ export function SpanTable({ spans, advance, advanceFailed = false, rootList, loa
     <div className="loop-span-table">
       <LabelledTable label="Spans">
         <Table<OutputSpan>
-          rowKey={(span?: OutputSpan) => (span ? `${span.trace_id}:${span.span_id}` : "")}
+          rowKey={(span?: OutputSpan) => (span ? spanKey(span) : "")}
           columns={columns}
           dataSource={spans}
           loading={loading}
@@ -199,6 +207,16 @@ export function SpanTable({ spans, advance, advanceFailed = false, rootList, loa
           size="small"
           scroll={{ x: `max(100%, ${MIN_TABLE_WIDTH}px)` }}
           empty={empty}
+          rowSelection={
+            selection
+              ? {
+                  width: SELECTION_WIDTH,
+                  selectedRowKeys: selection.selected,
+                  onChange: (keys?: (string | number)[]) => selection.onChange((keys ?? []).map(String)),
+                  getCheckboxProps: (span: OutputSpan) => ({ "aria-label": `Select span ${span.span_name || span.span_id}`, onClick: (event: { stopPropagation: () => void }) => event.stopPropagation() }),
+                }
+              : undefined
+          }
           onRow={(span?: OutputSpan) => ({ onClick: () => span && onOpen(span), className: "loop-clickable-row" })}
         />
       </LabelledTable>

@@ -439,7 +439,8 @@ describe("TraceExplorer: state, paging and errors", () => {
     const table = await screen.findByRole("table", { name: "Spans" }, { timeout: 5000 });
     await within(table).findByRole("link", { name: "handle_request" });
     const headers = () => within(screen.getByRole("table", { name: "Spans" })).getAllByRole("columnheader").map((header) => header.textContent);
-    expect(headers()).toEqual(["Status", "Trace ID", "Span", "Latency", "Tokens", "Model", "Start time", "Input / output"]);
+    // The first column holds the check boxes that pick spans to export.
+    expect(headers()).toEqual(["", "Status", "Trace ID", "Span", "Latency", "Tokens", "Model", "Start time", "Input / output"]);
     const row = within(table).getByRole("row", { name: /handle_request/ });
     expect(row).toHaveTextContent(/In\s*\{"question": "What is the weather in Paris\?"\}/);
     expect(within(row).getByText("Sunny and 24 degrees.")).toHaveAttribute("title", "Sunny and 24 degrees.");
@@ -447,7 +448,7 @@ describe("TraceExplorer: state, paging and errors", () => {
     spans = [ROOT, costly];
     await act(() => queryClient.invalidateQueries());
     await screen.findByRole("link", { name: "priced" });
-    expect(headers()).toEqual(["Status", "Trace ID", "Span", "Latency", "Tokensand cost", "Model", "Start time", "Input / output"]);
+    expect(headers()).toEqual(["", "Status", "Trace ID", "Span", "Latency", "Tokensand cost", "Model", "Start time", "Input / output"]);
     expect(within(screen.getByRole("row", { name: /priced/ })).getByTitle("Cost (the span's cost tag)")).toHaveTextContent("0.0123");
     expect(within(screen.getByRole("row", { name: /handle_request/ })).queryByTitle("Cost (the span's cost tag)")).not.toBeInTheDocument();
   });
@@ -548,5 +549,37 @@ describe("TraceDrawer", () => {
     const summary = await screen.findByTestId("trace-summary", {}, { timeout: 5000 });
     expect(summary).toHaveTextContent("2 spans");
     expect(summary).toHaveTextContent("1 with errors");
+  });
+});
+
+describe("picking spans to export", () => {
+  it("shows the picked count and opens the export dialog with those spans; a new list starts with none picked", async () => {
+    mockFetch(
+      baseRoutes({
+        "POST /api/observability/v1/spans/list": (body) =>
+          ok({ spans: (body as { span_list_type: string }).span_list_type === "all_span" ? [ROOT, LLM] : [ROOT], next_page_token: "", has_more: false }),
+        "POST /api/evaluation/v1/evaluation_sets/list": ok({ evaluation_sets: [], total: "0", next_page_token: "" }),
+      }),
+    );
+    renderApp(PAGE);
+    const table = await screen.findByRole("table", { name: "Spans" }, { timeout: 5000 });
+    await within(table).findByRole("link", { name: "handle_request" });
+    expect(screen.queryByRole("group", { name: "Selected spans" })).not.toBeInTheDocument();
+
+    fireEvent.click(within(table).getByRole("checkbox", { name: "Select span handle_request" }));
+    const picked = await screen.findByRole("group", { name: "Selected spans" });
+    expect(picked).toHaveTextContent("1 span selected");
+    // Picking a span does not open its trace.
+    expect(screen.queryByRole("tree", { name: "Span tree" })).not.toBeInTheDocument();
+
+    fireEvent.click(within(picked).getByRole("button", { name: "Export to dataset" }));
+    expect(await screen.findByRole("dialog", { name: "Export 1 span to an evaluation set" }, { timeout: 5000 })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+
+    // Another tab is another list: nothing is picked there.
+    fireEvent.click(screen.getByRole("tab", { name: "All spans" }));
+    await within(await screen.findByRole("table", { name: "Spans" })).findByRole("link", { name: "llm_call" });
+    expect(screen.queryByRole("group", { name: "Selected spans" })).not.toBeInTheDocument();
   });
 });

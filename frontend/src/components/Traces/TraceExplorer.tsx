@@ -1,5 +1,5 @@
-import { Button, Empty, TabPane, Tabs } from "@douyinfe/semi-ui";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Button, Empty, TabPane, Tabs, Toast } from "@douyinfe/semi-ui";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { flattenPages, SPAN_PAGE_SIZE, useAdvanceInfo, useSpanList, useTraceMeta, type OutputSpan, type TraceView } from "../../api/traces";
 import { useCurrentSpace } from "../../app/session";
@@ -10,12 +10,15 @@ import { ErrorState, Loading } from "../common/QueryState";
 import { NoTracesHint } from "../Observation/NoTracesHint";
 import { TimeRangePicker } from "../Observation/TimeRangePicker";
 import { FilterBuilder } from "./FilterBuilder";
-import { SpanTable } from "./SpanTable";
+import { spanKey, SpanTable } from "./SpanTable";
 import { TraceDrawer } from "./TraceDrawer";
 import { ViewsBar } from "./ViewsBar";
 import "../Observation/observation.css";
 
 const EMPTY_PAGES: OutputSpan[][] = [];
+
+// The export dialog (evaluation sets, mappings, preview) is its own chunk, loaded when it is opened.
+const ExportToDatasetModal = lazy(() => import("./ExportToDatasetModal").then((module) => ({ default: module.ExportToDatasetModal })));
 
 /** observation/traces: time range, span-list tabs, saved views, filters, the span table, and the trace drawer. */
 export function TraceExplorer() {
@@ -38,6 +41,13 @@ export function TraceExplorer() {
   const pages = useMemo(() => list.data?.pages.map((page) => page.spans) ?? EMPTY_PAGES, [list.data]);
   const spans = useMemo(() => flattenPages(pages), [pages]);
   const advance = useAdvanceInfo(space.id, pages, timeWindow, tab === "root_span");
+  // Picked spans (by trace and span id) stay picked across pages; a new list (tab, filters, range) starts over.
+  const [picked, setPicked] = useState<{ list: unknown; keys: string[] }>({ list: null, keys: [] });
+  const listKey = list.data?.pages[0];
+  const selected = picked.list === listKey ? picked.keys : [];
+  const setSelected = (keys: string[]) => setPicked({ list: listKey, keys });
+  // The spans being exported, fixed when the dialog opens (clearing the selection afterwards does not change them).
+  const [exporting, setExporting] = useState<OutputSpan[] | null>(null);
 
   // A new question (tab, filters, view) over a quick range asks about the last N minutes from now, not from when
   // the range was picked; the list starts again from its first page (a new query key, so no page token).
@@ -132,6 +142,16 @@ export function TraceExplorer() {
         )}
       </div>
       <div className="loop-card">
+        {selected.length > 0 && (
+          <div className="loop-row loop-toolbar" role="group" aria-label="Selected spans">
+            <span>{`${selected.length} span${selected.length === 1 ? "" : "s"} selected`}</span>
+            <Button theme="solid" onClick={() => setExporting(spans.filter((span) => selected.includes(spanKey(span))))} disabled={selected.length > 500}>
+              Export to dataset
+            </Button>
+            <Button onClick={() => setSelected([])}>Clear selection</Button>
+            {selected.length > 500 && <span className="loop-muted">At most 500 spans can be exported at once.</span>}
+          </div>
+        )}
         {list.isPending && <Loading label="Loading spans…" />}
         {list.isError && !isFetchNextPageError && <ErrorState title="Could not load the spans" error={list.error} onRetry={() => void list.refetch()} />}
         {advance.error && <ErrorState title="Could not load the traces' token totals" error={advance.error} onRetry={advance.retry} />}
@@ -146,6 +166,7 @@ export function TraceExplorer() {
               empty={empty}
               onOpen={openSpan}
               linkTo={(span) => `?trace_id=${span.trace_id}&span_id=${span.span_id}`}
+              selection={{ selected, onChange: setSelected }}
             />
             <div ref={sentinel} className="loop-row loop-load-more">
               {spans.length > 0 && (
@@ -165,6 +186,20 @@ export function TraceExplorer() {
         )}
       </div>
       <TraceDrawer spaceId={space.id} traceId={traceId} initialSpanId={spanId} onClose={closeTrace} />
+      {exporting && (
+        <Suspense fallback={null}>
+          <ExportToDatasetModal
+            spaceId={space.id}
+            spans={exporting}
+            window={timeWindow}
+            onClose={() => setExporting(null)}
+            onExported={() => {
+              Toast.success("Spans exported");
+              setSelected([]);
+            }}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

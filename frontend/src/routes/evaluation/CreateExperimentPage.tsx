@@ -1,0 +1,6 @@
+import { CreateExperiment } from "../../components/Evaluation/Experiments/CreateExperiment";
+
+/** evaluation/experiments/create (a lazy chunk). */
+export default function CreateExperimentPage() {
+  return <CreateExperiment />;
+}
