@@ -342,7 +342,7 @@ def sign_upload_files(
     scope: WorkspaceScope, request: schemas.SignUploadFilesRequest
 ) -> schemas.SignUploadFilesResponse:
     ttl = request.option.ttl or settings().presign_ttl_seconds
-    limit = settings().max_upload_bytes
+    limit = settings().max_presigned_upload_bytes
     s3 = s3_client()
     bucket = settings().files_bucket_name
     uris: list[str] = []

@@ -128,7 +128,7 @@ def run(stack_moto: str, account: Account, rows: int) -> None:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp) / "data", LOOP_WORKERS="off", LOOP_MAX_UPLOAD_BYTES=str(256 * 1024 * 1024))
+        stack = start_stack(Path(tmp) / "data", LOOP_WORKERS="off")
         try:
             account = register(stack.base_url)
             print("dataset import (CSV → presigned upload → data-jobs worker → DynamoDB on moto):")
