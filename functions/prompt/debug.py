@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from functions.prompt import schemas
-from functions.prompt.service import checked_detail, error_event, gateway, owned_prompt, repository
+from functions.prompt.service import checked_detail, error_event, owned_prompt, repository
 from shared.auth.principals import Principal, WorkspaceScope, require_membership
 from shared.clock import now_ms
 from shared.errors import InternalError, InvalidInput, LoopError
 from shared.ids import new_id
 from shared.llm.catalog import Scenario
-from shared.llm.gateway import TraceParent
+from shared.llm.gateway import TraceParent, default_gateway
 from shared.llm.types import ChatMessage as LLMMessage
 from shared.observability import logger
 from shared.prompt import execution
@@ -74,7 +74,7 @@ def debug_streaming(principal: Principal, prompt_id: int, request: schemas.Debug
         )
 
     conversation = list(request.messages)
-    first = execution.execute_stream(gateway(), run(conversation))  # fails here, before any event, if it must
+    first = execution.execute_stream(default_gateway(), run(conversation))  # fails here, before any event, if it must
 
     def events() -> Iterator[str]:
         started, tally, error = now_ms(), Tally(), None
@@ -119,7 +119,7 @@ def debug_streaming(principal: Principal, prompt_id: int, request: schemas.Debug
                     Message(role="tool", tool_call_id=call.id, content=mocks.get(call.function_call.name, ""))
                     for call in tool_calls
                 ]
-                chunks = execution.execute_stream(gateway(), run(turns))
+                chunks = execution.execute_stream(default_gateway(), run(turns))
         except LoopError as failure:
             error = failure
             yield error_event(failure)

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Iterator
-from functools import cache
 
 from functions.prompt import schemas
 from functions.prompt.sdk_shapes import sdk_prompt
@@ -11,7 +10,7 @@ from shared.clock import now_ms
 from shared.errors import Conflict, InternalError, InvalidInput, LoopError, NotFound, PayloadTooLarge
 from shared.foundation.profiles import user_infos
 from shared.ids import new_id
-from shared.llm.gateway import LLMGateway, find_model, model_params
+from shared.llm.gateway import default_gateway, find_model, model_params
 from shared.llm.types import ChatMessage, Role, TokenUsage
 from shared.observability import logger
 from shared.prompt import execution
@@ -27,11 +26,6 @@ from shared.sse import with_keep_alive
 MAX_DETAIL_BYTES = 300_000  # a DynamoDB item holds 400 KB; the rest is left for the other attributes
 
 repository = PromptRepository()
-
-
-@cache
-def gateway() -> LLMGateway:
-    return LLMGateway()
 
 
 # --- access --------------------------------------------------------------------------------------------
@@ -471,7 +465,7 @@ def _usage(usage: TokenUsage | None) -> EntityUsage | None:
 
 
 def execute(scope: WorkspaceScope, request: schemas.ExecuteRequest) -> schemas.ExecuteData:
-    result = execution.execute(gateway(), _run(scope, request))
+    result = execution.execute(default_gateway(), _run(scope, request))
     return schemas.ExecuteData(
         message=execution.from_llm_message(result.message),
         finish_reason=result.finish_reason,
@@ -483,7 +477,7 @@ def execute_streaming(scope: WorkspaceScope, request: schemas.ExecuteRequest) ->
     """SSE as the SDK reads it: `event: data` per delta, `event: error` for a failure mid-stream.
 
     Everything that can be checked fails before the first event, as a normal JSON error response."""
-    chunks = execution.execute_stream(gateway(), _run(scope, request))
+    chunks = execution.execute_stream(default_gateway(), _run(scope, request))
 
     def events() -> Iterator[str]:
         try:

@@ -7,7 +7,6 @@ Quota errors (RateLimited) and transient model errors propagate: the experiment 
 import secrets
 import time
 from dataclasses import dataclass, field
-from functools import cache
 
 from shared.errors import InvalidInput
 from shared.evaluation.entities import (
@@ -17,15 +16,10 @@ from shared.evaluation.entities import (
     EvaluatorRunError,
     EvaluatorType,
 )
-from shared.llm.gateway import LLMGateway, TraceParent
+from shared.llm.gateway import TraceParent, default_gateway
 from shared.spans import UploadSpan, write_spans
 
 RUN_ERROR_UNSUPPORTED = 600_400_001
-
-
-@cache
-def gateway() -> LLMGateway:
-    return LLMGateway()
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,7 @@ def _evaluate(run: EvaluatorRun) -> EvaluatorOutputData:
             workspace_id=run.workspace_id,
             user_id=run.user_id,
             parent=run.trace,
-            gateway=gateway(),
+            gateway=default_gateway(),
         )
     if run.evaluator_type == EvaluatorType.CODE and run.content.code_evaluator is not None:
         from shared.evaluation.code_evaluator import run_code_evaluator

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from shared.errors import InvalidInput, LoopError
 from shared.llm.catalog import ModelEntry, ParamType, Protocol, Scenario, load_catalog
@@ -186,6 +187,12 @@ class LLMGateway:
         usage = last.usage if last and last.usage else TokenUsage()
         result = ChatResult(message=message, finish_reason=last.finish_reason if last else None, usage=usage)
         _record(request, model, started_us, result, first_token_us, None)
+
+
+@cache
+def default_gateway() -> LLMGateway:
+    """The process's gateway: providers are built once (litellm is imported on the first real call)."""
+    return LLMGateway()
 
 
 def _record(

@@ -43,10 +43,10 @@ from shared.evaluation.entities import (
     EvaluatorType,
 )
 from shared.evaluation.models import EvaluatorVersionItem
-from shared.evaluation.runner import EvaluatorRun, gateway, run_evaluator
+from shared.evaluation.runner import EvaluatorRun, run_evaluator
 from shared.ids import new_id
 from shared.llm.catalog import Scenario
-from shared.llm.gateway import TraceParent
+from shared.llm.gateway import TraceParent, default_gateway
 from shared.prompt import execution
 from shared.prompt.entities import Message, PromptDetail, VariableVal
 from shared.prompt.repository import PromptRepository
@@ -183,7 +183,7 @@ def run_target(ctx: ItemContext, item: EvalSetItem, turn: Turn) -> EvalTargetRec
             scenario=Scenario.EVAL_TARGET,
             parent=trace,
         )
-        result = execution.execute(gateway(), run)
+        result = execution.execute(default_gateway(), run)
         usage = result.usage
         record.eval_target_output_data = EvalTargetOutputData(
             output_fields={ACTUAL_OUTPUT: Content.of_text(result.message.content or "")},
