@@ -245,21 +245,14 @@ class _Renderer:
         uri = media.uri if media is not None else None
         if not uri:
             raise _RunFailed(RunErrorCode.INVALID_INPUT_DATA, f"{where}: the image or video has no url or uri")
-        if not uri.startswith(f"{self.workspace_id}/") or ".." in uri:
+        from shared.data.storage import owns_uri, sign_get  # boto3 only when a stored file is sent to the model
+
+        if not owns_uri(self.workspace_id, uri):
             raise _RunFailed(
                 RunErrorCode.INVALID_INPUT_DATA,
                 f"{where}: uri {uri!r} is not a file of this workspace; upload it here or give its url",
             )
-        from shared.aws import s3_client  # boto3 only when a stored file is sent to the model
-        from shared.settings import StorageSettings, get_settings
-
-        settings = get_settings(StorageSettings)
-        url: str = s3_client().generate_presigned_url(
-            "get_object",
-            Params={"Bucket": settings.files_bucket_name, "Key": uri},
-            ExpiresIn=settings.presign_ttl_seconds,
-        )
-        return url
+        return sign_get(uri)
 
 
 def _text(text: str) -> llm.ContentPart:
