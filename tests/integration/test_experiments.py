@@ -315,3 +315,67 @@ def test_bad_submissions_are_refused_with_reasons(stack: RunningStack, owner: Ac
         },
     )
     assert duplicate.status_code == 409
+
+
+def test_rows_left_waiting_by_a_retry_that_stopped_halfway_are_started_by_the_tick_chain(
+    stack: RunningStack, owner: Account, setup: dict[str, str]
+) -> None:
+    eval_set_id, version_id = eval_set_with_version(
+        owner,
+        f"set-{secrets.token_hex(3)}",
+        [{"question": "ok", "reference": "ok"}, {"question": "[fake-error]", "reference": "x"}],
+    )
+    experiment = prompt_experiment(
+        owner, f"expt-{secrets.token_hex(4)}", eval_set_id, version_id, setup["prompt"], [setup["code"]]
+    )
+    assert counts(wait_finished(owner, experiment["id"]))["fail"] == 1
+    # What a retry of the failed row does before it sends `start`, had its request stopped there: the new
+    # run's tick is out, the run is switched and the row requeued, and no start message follows.
+    dynamodb, sqs = stack.boto3_client("dynamodb"), stack.boto3_client("sqs")
+    key = {"expt_id": {"N": experiment["id"]}}
+    stored = dynamodb.get_item(TableName="loop-dev-experiments", Key=key, ConsistentRead=True)["Item"]
+    new_run, seq = "4242", int(stored["tick"]["N"]) + 1
+    failed = next(
+        row
+        for row in dynamodb.query(
+            TableName="loop-dev-experiment-items",
+            KeyConditionExpression="expt_id = :id",
+            ExpressionAttributeValues={":id": {"N": experiment["id"]}},
+        )["Items"]
+        if row["state"]["N"] == "3"
+    )
+    schedule_url = sqs.get_queue_url(QueueName="loop-dev-eval-schedule")["QueueUrl"]
+    tick = {"kind": "tick", "expt_id": experiment["id"], "run_id": int(new_run), "seq": seq}
+    sqs.send_message(QueueUrl=schedule_url, MessageBody=json.dumps(tick))
+    dynamodb.update_item(
+        TableName="loop-dev-experiments",
+        Key=key,
+        UpdateExpression=(
+            "SET run_id = :run, #s = :processing, tick = :seq, aggregates = :empty ADD pending :one, #f :minus"
+        ),
+        ExpressionAttributeNames={"#s": "status", "#f": "fail"},
+        ExpressionAttributeValues={
+            ":run": {"N": new_run},
+            ":processing": {"N": "3"},
+            ":seq": {"N": str(seq)},
+            ":empty": {"S": ""},
+            ":one": {"N": "1"},
+            ":minus": {"N": "-1"},
+        },
+    )
+    dynamodb.update_item(
+        TableName="loop-dev-experiment-items",
+        Key={"expt_id": failed["expt_id"], "item_index": failed["item_index"]},
+        UpdateExpression="SET #s = :queueing, run_id = :run, results = :empty, next_index = :none",
+        ExpressionAttributeNames={"#s": "state"},
+        ExpressionAttributeValues={
+            ":queueing": {"N": "0"},
+            ":run": {"N": new_run},
+            ":empty": {"S": ""},
+            ":none": {"N": "-1"},
+        },
+    )
+
+    finished = wait_finished(owner, experiment["id"], timeout=60)
+    assert finished["run_id"] == new_run
+    assert counts(finished) == {"pending": 0, "processing": 0, "success": 1, "fail": 1, "terminated": 0}

@@ -20,6 +20,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -557,6 +558,8 @@ def tick(expt_id: int, run_id: int, seq: int) -> None:
     draining = expt.status == ExptStatus.TERMINATED and bool(expt.pending or expt.processing)
     if draining:
         terminate_queued(expt_id, run_id)  # finishes a kill whose request stopped halfway
+    if expt.status == ExptStatus.PROCESSING and expt.pending and not expt.processing:
+        restart_chains(expt)  # rows wait and nothing runs: a retry or a start stopped halfway
     if expt.status == ExptStatus.PROCESSING or draining:
         if seq % SWEEP_EVERY_TICKS == 0:
             sweep(expt)
@@ -575,6 +578,19 @@ def tick(expt_id: int, run_id: int, seq: int) -> None:
                 raise
     elif ExptStatus(expt.status) in FINISHED and not expt.aggregates:
         recompute(expt_id)
+
+
+def restart_chains(expt: ExperimentItem) -> None:
+    """Starts chains again from the first item_concur_num waiting rows; their next pointers lead on."""
+    waiting = (
+        row.item_index
+        for row in ExperimentRowItem.query(expt.expt_id, consistent_read=True)
+        if row.state == ItemRunState.QUEUEING and row.run_id == expt.run_id
+    )
+    for index in list(islice(waiting, concurrency_of(expt))):
+        attempt = new_id()
+        if _claim_head(expt, index, attempt):
+            send_item(expt.expt_id, expt.run_id, index, attempt)
 
 
 # --- kill and retry --------------------------------------------------------------------------------------

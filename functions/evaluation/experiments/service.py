@@ -416,11 +416,15 @@ def retry(scope: WorkspaceScope, expt_id: int, request: schemas.RetryExperimentR
         raise InvalidInput("nothing to retry: no item matches (no failed items, or unknown item_ids)")
     run_id = new_id()
     heads, following = engine.chains(sorted(row.item_index for row in rows), engine.concurrency_of(expt))
+    # The new run's tick goes out first: if this request stops anywhere below, the tick chain starts the
+    # rows already requeued (and a tick of a switch that did not happen is stale).
+    engine.send_tick(expt_id, run_id, expt.tick + 1)
     try:
         expt.update(
             actions=[
                 ExperimentItem.run_id.set(run_id),
                 ExperimentItem.status.set(int(ExptStatus.PROCESSING)),
+                ExperimentItem.tick.set(expt.tick + 1),
                 ExperimentItem.heads.set(json.dumps(heads)),
                 ExperimentItem.end_time.set(0),
                 ExperimentItem.status_message.set(""),
