@@ -346,7 +346,7 @@ def test_rows_left_waiting_by_a_retry_that_stopped_halfway_are_started_by_the_ti
     )
     schedule_url = sqs.get_queue_url(QueueName="loop-dev-eval-schedule")["QueueUrl"]
     tick = {"kind": "tick", "expt_id": experiment["id"], "run_id": int(new_run), "seq": seq}
-    sqs.send_message(QueueUrl=schedule_url, MessageBody=json.dumps(tick))
+    sqs.send_message(QueueUrl=schedule_url, MessageBody=json.dumps(tick), DelaySeconds=3)  # as send_tick does
     dynamodb.update_item(
         TableName="loop-dev-experiments",
         Key=key,
