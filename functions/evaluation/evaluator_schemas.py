@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from shared.envelope import Envelope
 from shared.evaluation.entities import (
@@ -73,7 +73,7 @@ class EvaluatorRecord(BaseModel):
 
 
 class Request(Loose):
-    model_config = ConfigDict(extra="ignore")
+    """A request body: fields we do not model are ignored, as Loose does."""
 
 
 # --- requests -------------------------------------------------------------------------------------------

@@ -285,8 +285,8 @@ def _claim_head(expt: ExperimentItem, index: int, attempt: int) -> bool:
     return True
 
 
-def _next_in_chain(expt: ExperimentItem, row: ExperimentRowItem, start: int) -> int | None:
-    """The first row after `start` (itself not waiting) in the row's chain that still waits in this run."""
+def _next_in_chain(expt: ExperimentItem, start: int) -> int | None:
+    """The first row after `start` (itself not waiting) in its chain that still waits in this run."""
     first = load_row(expt.expt_id, start)
     index = first.next_index if first is not None else -1
     while 0 <= index < expt.total:
@@ -355,7 +355,7 @@ def complete(
         if _cancelled(failure, len(pointers)) or next_index is None:
             return False  # the attempt was over
         # The next row does not wait any more (a kill, or a retry that left it out): follow the chain past it.
-        after = _next_in_chain(expt, row, start=next_index)
+        after = _next_in_chain(expt, start=next_index)
         if after is None:
             return complete(expt, row, attempt, state, results, error, chain=False, records=records)
         return complete(expt, row, attempt, state, results, error, chain=True, records=records, next_index=after)
