@@ -16,7 +16,8 @@ from functions.observability import schemas
 from shared.auth.principals import WorkspaceScope
 from shared.clock import now_ms
 from shared.errors import Conflict, NotFound
-from shared.traces.models import TraceAnnotationsItem, TraceIndexItem
+from shared.traces import index
+from shared.traces.models import TraceAnnotationsItem
 
 
 def annotation_id(span_id: str, annotation_type: str, key: str) -> str:
@@ -29,12 +30,10 @@ def _trace_key(workspace_id: int | str, trace_id: str) -> str:
 
 def _require_trace(workspace_id: int, trace_id: str) -> None:
     """Annotations attach to stored traces only, so a typo in an id fails instead of vanishing."""
-    try:
-        TraceIndexItem.get(str(workspace_id), trace_id)
-    except TraceIndexItem.DoesNotExist:
+    if not index.knows(str(workspace_id), trace_id):
         raise NotFound(
             f"trace {trace_id} not found in workspace {workspace_id}; spans show up about a second after ingest"
-        ) from None
+        )
 
 
 def upsert(scope: WorkspaceScope, given: schemas.AnnotationInput, annotation_type: str) -> str:

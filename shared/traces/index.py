@@ -1,7 +1,6 @@
 """The trace index (DynamoDB): which hour partitions hold a trace's spans."""
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from shared.traces.layout import hour_label, hour_of_label
 from shared.traces.models import TraceIndexItem
@@ -10,23 +9,29 @@ _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="trace-index")
 
 
 def record(workspace_id: str, trace_hours: dict[str, set[int]], expires_at: int) -> None:
-    """Adds hours to each trace's item; ADD on a set is idempotent, so a redelivered batch changes nothing."""
-
-    def one(trace_id: str, hours: set[int]) -> None:
-        TraceIndexItem(workspace_id, trace_id).update(
-            actions=[
-                TraceIndexItem.hours.add({hour_label(hour) for hour in hours}),
-                TraceIndexItem.expires_at.set(expires_at),
-            ]
-        )
-
-    list(_pool.map(lambda item: one(*item), trace_hours.items()))
+    """An item per (trace, hour), put 25 to a request: the writer stores a partition's spans in one file and
+    indexes all its traces with a few requests instead of an update each."""
+    with TraceIndexItem.batch_write() as batch:
+        for trace_id, hours in trace_hours.items():
+            for hour in hours:
+                batch.save(TraceIndexItem(workspace_id, f"{trace_id}#{hour_label(hour)}", expires_at=expires_at))
 
 
 def hours_of(workspace_id: str, trace_ids: list[str]) -> dict[str, list[int]]:
-    """Trace id → hour starts (µs), for the traces the index knows."""
-    found: dict[str, list[int]] = {}
-    keys: list[Any] = [(workspace_id, trace_id) for trace_id in dict.fromkeys(trace_ids)]
-    for item in TraceIndexItem.batch_get(keys):
-        found[item.trace_id] = sorted(hour_of_label(label) for label in item.hours or set())
-    return found
+    """Trace id → hour starts (µs), for the traces the index knows (a query each, in parallel)."""
+    unique = list(dict.fromkeys(trace_ids))
+    found = dict(zip(unique, _pool.map(lambda trace_id: _hours(workspace_id, trace_id), unique), strict=True))
+    return {trace_id: hours for trace_id, hours in found.items() if hours}
+
+
+def knows(workspace_id: str, trace_id: str) -> bool:
+    return bool(_hours(workspace_id, trace_id))
+
+
+def _hours(workspace_id: str, trace_id: str) -> list[int]:
+    labels: set[str] = set()
+    for item in TraceIndexItem.query(workspace_id, TraceIndexItem.trace_hour.startswith(trace_id)):
+        key, _, label = item.trace_hour.partition("#")
+        if key == trace_id:  # not another trace whose id starts with this one
+            labels |= {label} if label else set(item.hours or ())
+    return sorted(hour_of_label(label) for label in labels)

@@ -9,16 +9,17 @@ from shared.dynamo import IntegerAttribute, table_meta
 
 
 class TraceIndexItem(Model):
-    """One item per trace: the hour partitions holding its spans, so a trace is read without a time hint.
+    """One item per trace and hour partition holding some of its spans, so a trace is read without a time hint.
 
-    The writer adds hours with ADD (a set), so redelivered batches change nothing.
+    The writer puts them in batches (a put of the same key is the same item, so a redelivered batch changes
+    nothing). Items of the earlier shape, one per trace with its hours in a set, are still read.
     """
 
     Meta = table_meta("trace-index", ttl_attribute="expires_at")
 
     workspace_id = UnicodeAttribute(hash_key=True)
-    trace_id = UnicodeAttribute(range_key=True)
-    hours = UnicodeSetAttribute()  # "YYYY-MM-DD/HH"
+    trace_hour = UnicodeAttribute(range_key=True, attr_name="trace_id")  # "<trace id>#YYYY-MM-DD/HH"
+    hours = UnicodeSetAttribute(null=True)  # the earlier shape only: "YYYY-MM-DD/HH" labels
     expires_at = IntegerAttribute()  # epoch seconds
 
 
