@@ -21,7 +21,7 @@ def _schedule(record: SQSRecord, context: Any) -> None:
         logger.warning("unknown schedule message", extra={"kind": message.get("kind")})
 
 
-def _item(record: SQSRecord) -> None:
+def _item(record: SQSRecord, context: Any) -> None:
     message = json.loads(record.body)
     engine.run_item_message(
         engine.ItemMessage(
@@ -29,7 +29,8 @@ def _item(record: SQSRecord) -> None:
             run_id=int(message["run_id"]),
             item_index=int(message["item_index"]),
             attempt=int(message["attempt"]),
-        )
+        ),
+        context.get_remaining_time_in_millis,
     )
 
 
@@ -45,5 +46,5 @@ def schedule_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def item_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.SQS)
     return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=_item, processor=processor, context=context
+        event=event, record_handler=lambda record: _item(record, context), processor=processor, context=context
     )

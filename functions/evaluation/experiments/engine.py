@@ -10,11 +10,13 @@ attempt token), done in one transaction with the experiment's counters. A duplic
 attempt that is over and does nothing, so no item runs or counts twice, and pending + processing + success +
 fail + terminated always equals the number of rows.
 
-Messages: `start` and `tick` on eval-schedule; one message per dispatched row on eval-items. A tick chain (one
-live chain per run, by sequence number) sweeps stalled rows and finishes the run if the last completion could
-not.
+Messages: `start` and `tick` on eval-schedule; on eval-items, one per chain head, and one whenever a worker
+hands its chain back to the queue (after experiment_chain_seconds of running the rows its completions claimed
+itself, so other experiments get their turn). A tick chain (one live chain per run, by sequence number) sweeps stalled
+rows and finishes the run if the last completion could not.
 """
 
+import functools
 import json
 import random
 import time
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from pydantic import Field
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -39,6 +42,7 @@ from shared.evaluation.models import EvaluatorRecordItem, ExperimentItem, Experi
 from shared.ids import new_id
 from shared.observability import logger
 from shared.queues import send
+from shared.settings import LoopSettings, get_settings
 from shared.spans import buffered_spans
 
 SCHEDULE_QUEUE = "eval-schedule"
@@ -50,7 +54,15 @@ DISPATCH_GRACE_MS = 120_000  # a dispatched row not picked up within this is sen
 CREATE_CHUNK = 200
 MAX_RETRY_DELAY_S = 60
 MAX_QUOTA_WAITS = 30  # minutes an item may wait for its model's quota before it fails
+CONTINUE_MIN_TIME_LEFT_MS = 180_000  # a worker runs its chain's next row only if it could finish a slow one
 CONFLICT_RETRIES = 8  # concurrent transactions on the experiment's counters conflict in DynamoDB; try again
+
+
+class EngineSettings(LoopSettings):
+    # How long a worker runs the rows its chain claims itself before it sends the next one to the queue
+    # (LOOP_EXPERIMENT_CHAIN_SECONDS): long enough to save a message per item, short enough to take turns.
+    experiment_chain_seconds: int = Field(default=60, ge=0, le=240)
+
 
 COUNTERS = {
     ItemRunState.SUCCESS: ExperimentItem.success,
@@ -94,7 +106,13 @@ def load_row(expt_id: int, index: int) -> ExperimentRowItem | None:
 
 
 def config_of(expt: ExperimentItem) -> ExperimentConfig:
-    return ExperimentConfig.model_validate_json(expt.config)
+    return _parsed_config(expt.config)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_config(text: str) -> ExperimentConfig:
+    """A run's config never changes, so the rows of a chain share one parse; callers must not modify it."""
+    return ExperimentConfig.model_validate_json(text)
 
 
 def concurrency_of(expt: ExperimentItem) -> int:
@@ -246,6 +264,14 @@ def _start_tick_chain(expt: ExperimentItem) -> None:
 # --- dispatch ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ItemMessage:
+    expt_id: int
+    run_id: int
+    item_index: int
+    attempt: int
+
+
 def _claim_actions(expt_id: int, attempt: int) -> list[Action]:
     return [
         ExperimentRowItem.state.set(int(ItemRunState.PROCESSING)),
@@ -310,9 +336,12 @@ def complete(
     chain: bool,
     records: ItemResults | None = None,
     next_index: int | None = None,
-) -> bool:
+    keep_next: bool = False,
+) -> ItemMessage | None:
     """Processing → a final state for the attempt that owns the row, with the counters, its records' pointers,
-    and (with `chain`) the chain's next row dispatched, all in one transaction. False if the attempt was over.
+    and (with `chain`) the chain's next row claimed, all in one transaction; nothing if the attempt was over.
+    The claim holds only while the run is processing, so a killed run's chains end here. The next row's message
+    is sent, or with `keep_next` returned for this worker to run.
     """
     if chain and next_index is None and 0 <= row.next_index < expt.total:
         next_index = row.next_index
@@ -343,9 +372,10 @@ def complete(
                 condition=_claimable(row.run_id),
             )
             counters.append(ExperimentItem.pending.add(-1))
-        transaction.update(
-            ExperimentItem(expt.expt_id), actions=counters, condition=ExperimentItem.run_id == row.run_id
-        )
+        condition = ExperimentItem.run_id == row.run_id
+        if next_index is not None:
+            condition &= ExperimentItem.status == ExptStatus.PROCESSING
+        transaction.update(ExperimentItem(expt.expt_id), actions=counters, condition=condition)
 
     try:
         _transact(build)
@@ -353,17 +383,24 @@ def complete(
         if not is_condition_failure(failure):
             raise
         if _cancelled(failure, len(pointers)) or next_index is None:
-            return False  # the attempt was over
-        # The next row does not wait any more (a kill, or a retry that left it out): follow the chain past it.
+            return None  # the attempt was over
+        finish = functools.partial(
+            complete, expt, row, attempt, state, results, error, records=records, keep_next=keep_next
+        )
+        if _cancelled(failure, len(pointers) + 2):
+            return finish(chain=False)  # the run was killed (or replaced): its chains end
+        # The next row does not wait any more (a retry left it out, or a kill's sweep got to it): follow the
+        # chain past it.
         after = _next_in_chain(expt, start=next_index)
-        if after is None:
-            return complete(expt, row, attempt, state, results, error, chain=False, records=records)
-        return complete(expt, row, attempt, state, results, error, chain=True, records=records, next_index=after)
-    if next_index is not None:
-        send_item(expt.expt_id, row.run_id, next_index, next_attempt)
-    else:
+        return finish(chain=False) if after is None else finish(chain=True, next_index=after)
+    if next_index is None:
         finish_if_done(expt.expt_id, row.run_id)
-    return True
+        return None
+    claimed = ItemMessage(expt.expt_id, row.run_id, next_index, next_attempt)
+    if keep_next:
+        return claimed
+    send_item(claimed.expt_id, claimed.run_id, claimed.item_index, claimed.attempt)
+    return None
 
 
 def finish_if_done(expt_id: int, run_id: int) -> None:
@@ -400,15 +437,7 @@ def finish_if_done(expt_id: int, run_id: int) -> None:
 # --- item runs -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ItemMessage:
-    expt_id: int
-    run_id: int
-    item_index: int
-    attempt: int
-
-
-def _take_lease(message: "ItemMessage") -> ExperimentRowItem | None:
+def _take_lease(message: ItemMessage) -> ExperimentRowItem | None:
     """The row, leased to this worker, if the message's attempt still owns it (one conditional write, whose
     answer carries the row); None for a duplicate, a late message, or an attempt another worker runs."""
     now = now_ms()
@@ -498,17 +527,32 @@ def _reschedule(
     return True
 
 
-def run_item_message(message: ItemMessage) -> None:
+def run_item_message(message: ItemMessage, time_left_ms: Callable[[], int]) -> None:
+    """Runs the message's row, then the rows its chain claims next, here rather than by a message each, for up
+    to experiment_chain_seconds; then the next row goes back to the queue, so other experiments get their turn."""
+    hand_over_at = time.monotonic() + get_settings(EngineSettings).experiment_chain_seconds
+    expt, claimed = _run_row(message, None)
+    while claimed is not None:
+        if time.monotonic() > hand_over_at or time_left_ms() < CONTINUE_MIN_TIME_LEFT_MS:
+            send_item(claimed.expt_id, claimed.run_id, claimed.item_index, claimed.attempt)
+            return
+        expt, claimed = _run_row(claimed, expt)
+
+
+def _run_row(message: ItemMessage, expt: ExperimentItem | None) -> tuple[ExperimentItem | None, ItemMessage | None]:
+    """Runs one row; `expt` is given when this worker's chain claimed the row, which the claim allows only
+    while the run is processing. Returns the experiment and the chain's next row, claimed for this worker."""
     row = _take_lease(message)
     if row is None:
-        return  # a duplicate, a message for an attempt that is over, or one another worker runs
-    expt = load(message.expt_id)
+        return expt, None  # a duplicate, a message for an attempt that is over, or one another worker runs
     if expt is None:
-        return
-    if expt.status != ExptStatus.PROCESSING or expt.run_id != message.run_id:
-        stopped = "the experiment was stopped"
-        complete(expt, row, message.attempt, ItemRunState.TERMINAL, row.results, stopped, chain=False)
-        return
+        expt = load(message.expt_id)
+        if expt is None:
+            return None, None
+        if expt.status != ExptStatus.PROCESSING or expt.run_id != message.run_id:
+            stopped = "the experiment was stopped"
+            complete(expt, row, message.attempt, ItemRunState.TERMINAL, row.results, stopped, chain=False)
+            return expt, None
     config = config_of(expt)
     item = EvalSetItem.model_validate_json(row.item)
     results = ItemResults.model_validate_json(row.results) if row.results else ItemResults()
@@ -518,13 +562,16 @@ def run_item_message(message: ItemMessage) -> None:
             outcome = run_item(context, item, results, _save_partial(row, message.attempt))
     except RetryLater as later:
         if _reschedule(row, message.attempt, later, config):
-            return
+            return expt, None
         given_up = f"{row.quota_waits} minutes of waiting" if later.quota else f"{row.retries} retries"
         outcome = ItemOutcome(results=results, failed=True, error=f"gave up after {given_up}: {later.message}")
     state = ItemRunState.FAIL if outcome.failed else ItemRunState.SUCCESS
     error = json.dumps({"code": 600500002, "message": outcome.error}) if outcome.failed else ""
     results_json = outcome.results.model_dump_json(exclude_none=True)
-    complete(expt, row, message.attempt, state, results_json, error, chain=True, records=outcome.results)
+    claimed = complete(
+        expt, row, message.attempt, state, results_json, error, chain=True, records=outcome.results, keep_next=True
+    )
+    return expt, claimed
 
 
 # --- ticks: stalled rows, the end ----------------------------------------------------------------------
