@@ -10,8 +10,7 @@ import re
 from typing import Any
 
 from functions.observability import schemas
-from shared.aws import s3_client
-from shared.settings import StorageSettings, get_settings
+from shared.data.storage import sign_get
 
 _KEY = re.compile(r"^[A-Za-z0-9._-]{1,255}$")  # the upload route's own rule for file names
 
@@ -19,13 +18,7 @@ _KEY = re.compile(r"^[A-Za-z0-9._-]{1,255}$")  # the upload route's own rule for
 def _signed(workspace_id: int, key: Any) -> str | None:
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         return None
-    settings = get_settings(StorageSettings)
-    url: str = s3_client().generate_presigned_url(
-        "get_object",
-        Params={"Bucket": settings.files_bucket_name, "Key": f"{workspace_id}/{key}"},
-        ExpiresIn=settings.presign_ttl_seconds,
-    )
-    return url
+    return sign_get(f"{workspace_id}/{key}")
 
 
 def attr_tos(workspace_id: int, object_storage: str) -> schemas.AttrTos | None:

@@ -21,7 +21,7 @@ from shared.evaluation.templates import (
 )
 from shared.llm.gateway import LLMGateway
 from shared.llm.quota import ModelQuotaItem
-from shared.spans import UploadSpan, set_span_sink
+from shared.spans import UploadSpan
 
 LLM_JUDGES = {
     "relevance",
@@ -46,14 +46,6 @@ def fresh_templates(fresh_settings: None) -> Iterator[None]:
     _load.cache_clear()
     yield
     _load.cache_clear()
-
-
-@pytest.fixture
-def spans() -> Iterator[list[UploadSpan]]:
-    recorded: list[UploadSpan] = []
-    previous = set_span_sink(recorded.extend)
-    yield recorded
-    set_span_sink(previous)
 
 
 def test_the_fourteen_llm_judges_ship_with_the_platform() -> None:

@@ -3,12 +3,10 @@
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from shared.data.content import Content, ContentType, Media
 from shared.errors import InvalidInput, NotFound, RateLimited, UpstreamError
@@ -27,9 +25,8 @@ from shared.llm.catalog import Protocol
 from shared.llm.fake import FakeProvider
 from shared.llm.gateway import ChatRequest, LLMGateway, TraceParent
 from shared.llm.providers import ModelCall
-from shared.llm.quota import ModelQuotaItem
 from shared.llm.types import ChatResult
-from shared.spans import UploadSpan, set_span_sink
+from shared.spans import UploadSpan
 
 WORKSPACE = 7
 REPLIES = {
@@ -75,24 +72,6 @@ models:
 """
     for model_id, reply in REPLIES.items()
 )
-
-
-@pytest.fixture
-def spans() -> Iterator[list[UploadSpan]]:
-    recorded: list[UploadSpan] = []
-    previous = set_span_sink(recorded.extend)
-    yield recorded
-    set_span_sink(previous)
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_settings: None) -> Iterator[LLMGateway]:
-    path = tmp_path / "models.yaml"
-    path.write_text(CATALOG)
-    monkeypatch.setenv("LOOP_MODEL_CONFIG_PATH", str(path))
-    with mock_aws():
-        ModelQuotaItem.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
-        yield LLMGateway()
 
 
 def judge(*messages: Message, model_id: int | None = 1, tools: list[EvalTool] | None = None) -> PromptEvaluator:

@@ -1,7 +1,6 @@
 """The gateway checks a call against the catalog and the quota, calls the provider, and records a model span."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from shared.errors import InvalidInput, RateLimited, UpstreamError
 from shared.llm.gateway import ChatRequest, LLMGateway, TraceParent
 from shared.llm.quota import ModelQuotaItem
 from shared.llm.types import CallOptions, ChatMessage, Role, Tool
-from shared.spans import UploadSpan, set_span_sink
+from shared.spans import UploadSpan
 
 CATALOG = """
 models:
@@ -36,24 +35,6 @@ models:
       evaluator: {quota: {tpm: 150}}
       prompt_debug: {unavailable: true}
 """
-
-
-@pytest.fixture
-def spans() -> Iterator[list[UploadSpan]]:
-    recorded: list[UploadSpan] = []
-    previous = set_span_sink(recorded.extend)
-    yield recorded
-    set_span_sink(previous)
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_settings: None) -> Iterator[LLMGateway]:
-    path = tmp_path / "models.yaml"
-    path.write_text(CATALOG)
-    monkeypatch.setenv("LOOP_MODEL_CONFIG_PATH", str(path))
-    with mock_aws():
-        ModelQuotaItem.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
-        yield LLMGateway()
 
 
 def request(text: str = "hi", model_id: int = 1, **fields: object) -> ChatRequest:
