@@ -1,8 +1,8 @@
 // Evaluation in a real browser against the real local stack: a CSV imported into a new evaluation set and frozen
 // as a version, an LLM judge made from a built-in template and a code evaluator, both tried on the spot; an
 // experiment of a committed prompt on the offline fake model built with the wizard, watched to the end, its
-// results, an item, the charts and the CSV export opened; then a second run, and the two compared. And spans
-// picked on the traces page exported into a new evaluation set.
+// results, an item, the charts and the CSV export opened; then a second run, and the two compared. Spans picked
+// on the traces page exported into a new evaluation set. And an image uploaded into an Image cell.
 import { readFileSync } from "node:fs";
 
 import type { Browser, Page } from "playwright-core";
@@ -88,6 +88,9 @@ async function createEvaluationSet(page: Page): Promise<void> {
   await toTop(page);
   await screenshot(page, "evaluation-set");
 }
+
+// A 1×1 PNG, uploaded from memory.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
 
 async function createJudge(page: Page): Promise<void> {
   await page.getByRole("link", { name: "Evaluators", exact: true }).click();
@@ -322,5 +325,39 @@ describe("evaluation", () => {
     await page.waitForURL(/\/evaluation\/datasets\/\d+$/);
     const items = page.getByRole("table", { name: "Items" });
     await expect.poll(() => items.innerText(), { timeout: 10_000 }).toMatch(/What is the weather in Paris\?[\s\S]*Sunny and 24 degrees\./);
+  }, 60_000);
+
+  test("an image uploaded into an Image cell is stored in the workspace and shown from its signed link", async () => {
+    const page = await sessions.signedInPage(await sessions.registeredEmail("image-cell"));
+    const spaceId = spaceIdOf(page);
+    failing = page;
+    await page.getByRole("link", { name: "Datasets", exact: true }).click();
+    await page.getByRole("button", { name: "Create evaluation set" }).click();
+    const creator = page.getByRole("dialog");
+    await creator.getByLabel("Name", { exact: true }).fill("Pictures");
+    await creator.getByLabel("Name of column 2").fill("picture");
+    await choose(page, "Content type of column 2", "Image");
+    await creator.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/evaluation\/datasets\/\d+$/);
+
+    // An item with its text only; the picture is then uploaded into its cell from memory.
+    await page.getByRole("button", { name: "Add item" }).click();
+    const adder = page.getByRole("dialog", { name: "Add item" });
+    await adder.getByLabel("input (required)").fill("What is in the picture?");
+    await adder.getByRole("button", { name: "Add", exact: true }).click();
+    const items = page.getByRole("table", { name: "Items" });
+    await items.getByText("What is in the picture?").waitFor({ timeout: 10_000 });
+    await items.getByRole("button", { name: "Edit picture of item 1" }).click();
+    await items.getByLabel("Upload an image for picture of item 1").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG });
+    await items.getByText("Uploaded dot.png").waitFor({ timeout: 20_000 });
+    await items.getByRole("button", { name: "Save", exact: true }).click();
+
+    // The cell holds the object key; what the browser loads is a signed GET of that key.
+    const image = items.getByRole("img", { name: "dot.png", exact: true });
+    await image.waitFor({ timeout: 10_000 });
+    const src = (await image.getAttribute("src")) ?? "";
+    expect(new URL(src).pathname).toMatch(new RegExp(`/${spaceId}/evaluation/\\d+/dot\\.png$`));
+    expect(src).toMatch(/[?&](X-Amz-Signature|Signature)=/);
+    await expect.poll(() => image.evaluate((node) => (node as HTMLImageElement).complete && (node as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(1);
   }, 60_000);
 });

@@ -221,15 +221,16 @@ export function useCreateVersion(spaceId: string, setId: string) {
 
 /**
  * Uploads one file straight to the object store with a presigned form from the foundation module; resolves with its
- * uri (the object key to import from). The form bounds the size: a larger file is refused before it is sent.
+ * uri (the object key to import from, or to store in an image cell). The form bounds the size: a larger file is
+ * refused before it is sent, with `sizeAdvice` on what to do instead.
  */
-export async function uploadFile(spaceId: string, file: File): Promise<string> {
+export async function uploadFile(spaceId: string, file: File, sizeAdvice = "Split it and import the parts."): Promise<string> {
   const signed = await unwrap(api.POST("/api/foundation/v1/sign_upload_files", { body: { workspace_id: spaceId, keys: [file.name], business_type: "evaluation", option: {} } }));
   const upload = signed.uploads[0];
   const uri = signed.uris[0];
   if (!upload || !uri) throw new ApiError(500, 500, "The server gave no upload form for the file. Try again.");
   if (file.size > signed.max_bytes) {
-    throw new ApiError(413, 413, `The file is ${(file.size / 1_048_576).toFixed(1)} MB; uploads are limited to ${(signed.max_bytes / 1_048_576).toFixed(0)} MB. Split it and import the parts.`);
+    throw new ApiError(413, 413, `The file is ${(file.size / 1_048_576).toFixed(1)} MB; uploads are limited to ${(signed.max_bytes / 1_048_576).toFixed(0)} MB. ${sizeAdvice}`.trim());
   }
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);

@@ -1,57 +1,32 @@
-import { IconDelete, IconEdit } from "@douyinfe/semi-icons";
-import { Button, Empty, Table, TextArea, Toast } from "@douyinfe/semi-ui";
+import { IconDelete } from "@douyinfe/semi-icons";
+import { Button, Empty, Table, Toast } from "@douyinfe/semi-ui";
 import { useState, type ReactNode } from "react";
 import { errorMessage } from "../../../api/errors";
 import { useDeleteItems, useEvalSetItems, useUpdateItem, type EvalFieldSchema, type EvalSetItem } from "../../../api/evaluationSets";
-import { cellOf, cellValue, withCell } from "../../../lib/evalSetItems";
+import type { ContentInput } from "../../../lib/evalContent";
+import { turnCount, withContent } from "../../../lib/evalSetItems";
 import { LabelledTable } from "../../common/LabelledTable";
 import { ErrorState, Loading } from "../../common/QueryState";
-import { ContentCell } from "../common/ContentView";
 import { usePaging } from "../common/useDebounced";
+import { ItemCell } from "./ItemCell";
+import { ItemTurnsSheet } from "./ItemTurnsSheet";
 import "../evaluation.css";
 
 const PAGE_SIZE = 20;
 
-function CellEditor({ initial, label, busy, onSave, onCancel }: { initial: string; label: string; busy: boolean; onSave: (value: string) => void; onCancel: () => void }) {
-  const [value, setValue] = useState(initial);
-  return (
-    <form
-      className="loop-form"
-      style={{ gap: 4 }}
-      onSubmit={(event) => {
-        event.preventDefault();
-        onSave(value);
-      }}
-    >
-      <TextArea
-        aria-label={label}
-        value={value}
-        onChange={setValue}
-        autosize={{ minRows: 1, maxRows: 8 }}
-        autoFocus
-        onKeyDown={(event) => {
-          // Enter saves (Shift+Enter for a new line), Esc cancels: as in a spreadsheet.
-          if (event.key === "Enter" && !event.shiftKey) {
-            event.preventDefault();
-            onSave(value);
-          } else if (event.key === "Escape") onCancel();
-        }}
-      />
-      <div className="loop-row loop-row-tight">
-        <Button size="small" theme="solid" htmlType="submit" loading={busy} disabled={busy}>
-          Save
-        </Button>
-        <Button size="small" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-      </div>
-    </form>
-  );
+interface Editing {
+  itemId: string;
+  column: string;
+  turn: number;
 }
+
+const idOf = (item: EvalSetItem) => item.item_id ?? item.id ?? "";
+const columnId = (column: EvalFieldSchema) => column.key ?? column.name ?? "";
 
 /**
  * The items of a set's draft (editable: a cell is edited in place, rows are selected and deleted) or of one of its
- * versions (read-only), paged by the server.
+ * versions (read-only), paged by the server. A multi-turn item shows its first turn in the row and all of its turns,
+ * each editable, in a side sheet.
  */
 export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spaceId: string; setId: string; versionId: string; columns: EvalFieldSchema[]; toolbar?: ReactNode }) {
   const editable = versionId === "";
@@ -59,13 +34,15 @@ export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spa
   const items = useEvalSetItems(spaceId, setId, versionId, { page, pageSize: PAGE_SIZE });
   const update = useUpdateItem(spaceId, setId);
   const remove = useDeleteItems(spaceId, setId);
-  const [editing, setEditing] = useState<{ itemId: string; column: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
+  // The open item by id, so the sheet follows the refetched page after an edit.
+  const [openId, setOpenId] = useState<string | null>(null);
 
-  const save = (item: EvalSetItem, column: EvalFieldSchema, value: string) => {
+  const save = (item: EvalSetItem, column: EvalFieldSchema, turn: number, content: ContentInput) => {
     if (update.isPending) return;
     update.mutate(
-      { itemId: item.item_id ?? item.id ?? "", turns: withCell(item, column, value) },
+      { itemId: idOf(item), turns: withContent(item, column, content, turn) },
       {
         onSuccess: () => {
           setEditing(null);
@@ -89,6 +66,27 @@ export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spa
   };
 
   const rowIndex = (item: EvalSetItem) => (items.data?.items.indexOf(item) ?? 0) + 1 + (page - 1) * PAGE_SIZE;
+  const open = items.data?.items.find((item) => idOf(item) === openId) ?? null;
+  const cell = (item: EvalSetItem, column: EvalFieldSchema, turn: number, label: string, { full = false, canEdit = editable } = {}) => {
+    const itemId = idOf(item);
+    const isEditing = canEdit && !!editing && editing.itemId === itemId && editing.column === columnId(column) && editing.turn === turn;
+    return (
+      <ItemCell
+        spaceId={spaceId}
+        item={item}
+        column={column}
+        turn={turn}
+        label={label}
+        full={full}
+        editable={canEdit}
+        editing={isEditing}
+        busy={update.isPending}
+        onEdit={() => setEditing({ itemId, column: columnId(column), turn })}
+        onSave={(content) => save(item, column, turn, content)}
+        onCancel={() => setEditing(null)}
+      />
+    );
+  };
   const tableColumns = columns.map((column) => ({
     title: (
       <span title={column.description ?? undefined}>
@@ -96,23 +94,28 @@ export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spa
         {column.isRequired && <span className="loop-muted"> *</span>}
       </span>
     ),
-    key: column.key ?? column.name ?? "",
+    key: columnId(column),
+    // A multi-turn item is edited turn by turn in the sheet; its row previews the first turn.
+    render: (_: unknown, item: EvalSetItem) => cell(item, column, 0, `${column.name} of item ${rowIndex(item)}`, { canEdit: editable && turnCount(item) === 1 }),
+  }));
+  const indexColumn = {
+    title: "#",
+    key: "index",
+    width: 96,
     render: (_: unknown, item: EvalSetItem) => {
-      const itemId = item.item_id ?? item.id ?? "";
-      const label = `${column.name} of item ${rowIndex(item)}`;
-      if (editing && editing.itemId === itemId && editing.column === (column.key ?? column.name)) {
-        return <CellEditor initial={cellValue(item, column)} label={`New value of ${label}`} busy={update.isPending} onSave={(value) => save(item, column, value)} onCancel={() => setEditing(null)} />;
-      }
+      const turns = turnCount(item);
       return (
-        <div className="loop-row loop-row-tight" style={{ alignItems: "flex-start", flexWrap: "nowrap" }}>
-          <ContentCell content={cellOf(item, column)?.content} />
-          {editable && (
-            <Button size="small" theme="borderless" icon={<IconEdit aria-hidden />} aria-label={`Edit ${label}`} onClick={() => setEditing({ itemId, column: column.key ?? column.name ?? "" })} />
+        <div className="loop-eval-index">
+          <span className="loop-muted">{rowIndex(item)}</span>
+          {turns > 1 && (
+            <Button size="small" theme="light" onClick={() => setOpenId(idOf(item))} aria-label={`Show the ${turns} turns of item ${rowIndex(item)}`} title="The row shows turn 1">
+              {`${turns} turns`}
+            </Button>
           )}
         </div>
       );
     },
-  }));
+  };
 
   return (
     <>
@@ -130,8 +133,8 @@ export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spa
       {items.data && (
         <LabelledTable label={editable ? "Items" : "Version items"}>
           <Table<EvalSetItem>
-            rowKey={(item?: EvalSetItem) => item?.item_id ?? item?.id ?? ""}
-            columns={[{ title: "#", key: "index", width: 56, render: (_: unknown, item: EvalSetItem) => <span className="loop-muted">{rowIndex(item)}</span> }, ...tableColumns]}
+            rowKey={(item?: EvalSetItem) => (item ? idOf(item) : "")}
+            columns={[indexColumn, ...tableColumns]}
             dataSource={items.data.items}
             loading={items.isFetching && items.isPlaceholderData}
             size="small"
@@ -149,6 +152,16 @@ export function ItemTable({ spaceId, setId, versionId, columns, toolbar }: { spa
           />
         </LabelledTable>
       )}
+      <ItemTurnsSheet
+        title={open ? `Item ${rowIndex(open)}` : ""}
+        item={open}
+        columns={columns}
+        renderCell={(item, column, turn) => cell(item, column, turn, `${column.name} of item ${rowIndex(item)}, turn ${turn + 1}`, { full: true })}
+        onClose={() => {
+          setOpenId(null);
+          setEditing(null);
+        }}
+      />
     </>
   );
 }

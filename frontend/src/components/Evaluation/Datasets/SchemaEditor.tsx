@@ -22,8 +22,21 @@ export function columnProblems(columns: readonly NewColumn[]): string[] {
   return problems;
 }
 
-/** The columns of a set: name, content type (Text or Image), required, description. `locked` rows keep their name and type. */
-export function SchemaEditor({ columns, onChange, lockedCount = 0 }: { columns: NewColumn[]; onChange: (columns: NewColumn[]) => void; lockedCount?: number }) {
+/**
+ * The columns of a set: name, content type (Text or Image), required, description. `locked` rows (saved columns) keep
+ * their name and type, and are removed only through `onRemove`, which then handles every row's remove button.
+ */
+export function SchemaEditor({
+  columns,
+  onChange,
+  lockedCount = 0,
+  onRemove,
+}: {
+  columns: NewColumn[];
+  onChange: (columns: NewColumn[]) => void;
+  lockedCount?: number;
+  onRemove?: (index: number) => void;
+}) {
   const set = (index: number, patch: Partial<NewColumn>) => onChange(columns.map((column, i) => (i === index ? { ...column, ...patch } : column)));
   return (
     <fieldset className="loop-fieldset">
@@ -64,8 +77,8 @@ export function SchemaEditor({ columns, onChange, lockedCount = 0 }: { columns: 
                 theme="borderless"
                 icon={<IconDelete aria-hidden />}
                 aria-label={`Remove column ${column.name || index + 1}`}
-                disabled={locked}
-                onClick={() => onChange(columns.filter((_, i) => i !== index))}
+                disabled={locked && !onRemove}
+                onClick={() => (onRemove ? onRemove(index) : onChange(columns.filter((_, i) => i !== index)))}
               />
             </li>
           );

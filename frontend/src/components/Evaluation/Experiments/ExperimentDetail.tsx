@@ -31,7 +31,7 @@ import { ContentCell } from "../common/ContentView";
 import { RecordScore } from "../common/ScoreView";
 import { ExperimentStatusTag, ItemStateTag } from "../common/StatusTags";
 import { usePaging } from "../common/useDebounced";
-import { ItemDrawer } from "./ItemDrawer";
+import { ItemDrawer, itemTurns } from "./ItemDrawer";
 import "../evaluation.css";
 
 // ECharts is only loaded when the charts tab is opened.
@@ -339,7 +339,7 @@ function ExperimentView({ expt }: { expt: Experiment }) {
           </TabPane>
         </Tabs>
       </div>
-      <ItemDrawer spaceId={space.id} title={open ? `Item ${Number(open.item.item_index) + 1}` : ""} turn={open?.turn ?? null} columns={evaluators} onClose={() => setOpenId(null)} />
+      <ItemDrawer spaceId={space.id} title={open ? `Item ${Number(open.item.item_index) + 1}` : ""} turns={open ? itemTurns(open.item) : null} columns={evaluators} onClose={() => setOpenId(null)} />
       <Modal
         title="Kill the experiment?"
         visible={confirmKill}

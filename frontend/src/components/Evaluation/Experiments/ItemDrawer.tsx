@@ -2,7 +2,7 @@ import { Button, Input, InputNumber, SideSheet, Toast } from "@douyinfe/semi-ui"
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { useCorrectRecord, type EvaluatorRecord } from "../../../api/evaluators";
-import { actualOutput, targetError, type ColumnEvaluator, type TurnView } from "../../../api/experiments";
+import { actualOutput, readTurn, targetError, type ColumnEvaluator, type ItemResult, type TurnView } from "../../../api/experiments";
 import { paths } from "../../../app/paths";
 import { formatScore, isCorrected, recordReason, recordScore } from "../../../lib/scores";
 import { Field } from "../../common/Field";
@@ -53,13 +53,13 @@ function CorrectScore({ spaceId, record, label, onDone }: { spaceId: string; rec
   );
 }
 
-function RecordSection({ spaceId, column, record, tracesPath }: { spaceId: string; column: ColumnEvaluator; record: EvaluatorRecord | undefined; tracesPath: string }) {
+function RecordSection({ spaceId, column, record, tracesPath, heading: Heading }: { spaceId: string; column: ColumnEvaluator; record: EvaluatorRecord | undefined; tracesPath: string; heading: "h3" | "h4" }) {
   const [correcting, setCorrecting] = useState(false);
   const label = `${column.name ?? "evaluator"} ${column.version ?? ""}`.trim();
   if (!record) {
     return (
       <section className="loop-eval-section" aria-label={label}>
-        <h3>{label}</h3>
+        <Heading>{label}</Heading>
         <p className="loop-muted">Not run yet.</p>
       </section>
     );
@@ -69,7 +69,7 @@ function RecordSection({ spaceId, column, record, tracesPath }: { spaceId: strin
   const usage = output?.evaluator_usage;
   return (
     <section className="loop-eval-section" aria-label={label}>
-      <h3>{label}</h3>
+      <Heading>{label}</Heading>
       <dl className="loop-eval-kv">
         <dt>Score</dt>
         <dd className="loop-eval-score" data-testid={`drawer-score-${column.evaluator_version_id}`}>
@@ -114,60 +114,92 @@ function RecordSection({ spaceId, column, record, tracesPath }: { spaceId: strin
   );
 }
 
-/** One item of an experiment in full: its inputs, the target's output and trace, and every evaluator's record. */
-export function ItemDrawer({ spaceId, title, turn, columns, onClose }: { spaceId: string; title: string; turn: TurnView | null; columns: ColumnEvaluator[]; onClose: () => void }) {
+/** Every turn of an item with a result, in order (the table shows the first one only). */
+export function itemTurns(item: ItemResult): TurnView[] {
+  return [...item.turn_results]
+    .sort((a, b) => (Number(a.turn_index) || 0) - (Number(b.turn_index) || 0))
+    .map((turn) => readTurn(turn.experiment_results[0]))
+    .filter((turn): turn is TurnView => turn !== null);
+}
+
+/** One turn's run: its inputs, the target's output and trace, and every evaluator's record. */
+function TurnDetails({ spaceId, turn, columns, nested }: { spaceId: string; turn: TurnView; columns: ColumnEvaluator[]; nested: boolean }) {
   const tracesPath = paths.spaceModule(spaceId, "observation/traces");
-  const target = turn?.target;
+  const target = turn.target;
   const output = target?.eval_target_output_data;
   const failure = targetError(turn);
+  const Heading = nested ? "h4" : "h3";
   return (
-    <SideSheet title={title} visible={turn !== null} onCancel={onClose} width={640} closeOnEsc>
-      {turn && (
-        <div className="loop-form" data-testid="item-drawer">
-          <div className="loop-row">
-            <TurnStateTag state={turn.state} />
-            {turn.error && <span className="loop-form-error">{turn.error}</span>}
+    <>
+      <div className="loop-row">
+        <TurnStateTag state={turn.state} />
+        {turn.error && <span className="loop-form-error">{turn.error}</span>}
+      </div>
+      <section className="loop-eval-section" aria-label="Input">
+        <Heading>Input</Heading>
+        {turn.cells.map((cell) => (
+          <div key={cell.key || cell.name}>
+            <div className="loop-muted">{cell.name}</div>
+            <ContentView content={cell.content} label={cell.name} />
           </div>
-          <section className="loop-eval-section" aria-label="Input">
-            <h3>Input</h3>
-            {turn.cells.map((cell) => (
-              <div key={cell.key || cell.name}>
-                <div className="loop-muted">{cell.name}</div>
-                <ContentView content={cell.content} label={cell.name} />
-              </div>
-            ))}
-          </section>
-          {target && (
-            <section className="loop-eval-section" aria-label="Output">
-              <h3>Output</h3>
-              {failure ? <div className="loop-form-error">{failure}</div> : <ContentView content={actualOutput(turn)} label="Actual output" />}
-              <dl className="loop-eval-kv">
-                {output?.eval_target_usage && (
-                  <>
-                    <dt>Tokens</dt>
-                    <dd>{`${output.eval_target_usage.input_tokens} in / ${output.eval_target_usage.output_tokens} out`}</dd>
-                  </>
-                )}
-                {output?.time_consuming_ms && (
-                  <>
-                    <dt>Latency</dt>
-                    <dd>{`${output.time_consuming_ms} ms`}</dd>
-                  </>
-                )}
-                {target.trace_id && (
-                  <>
-                    <dt>Trace</dt>
-                    <dd>
-                      <Link to={`${tracesPath}?trace_id=${target.trace_id}`}>Open the target's trace</Link>
-                    </dd>
-                  </>
-                )}
-              </dl>
-            </section>
+        ))}
+      </section>
+      {target && (
+        <section className="loop-eval-section" aria-label="Output">
+          <Heading>Output</Heading>
+          {failure ? <div className="loop-form-error">{failure}</div> : <ContentView content={actualOutput(turn)} label="Actual output" />}
+          <dl className="loop-eval-kv">
+            {output?.eval_target_usage && (
+              <>
+                <dt>Tokens</dt>
+                <dd>{`${output.eval_target_usage.input_tokens} in / ${output.eval_target_usage.output_tokens} out`}</dd>
+              </>
+            )}
+            {output?.time_consuming_ms && (
+              <>
+                <dt>Latency</dt>
+                <dd>{`${output.time_consuming_ms} ms`}</dd>
+              </>
+            )}
+            {target.trace_id && (
+              <>
+                <dt>Trace</dt>
+                <dd>
+                  <Link to={`${tracesPath}?trace_id=${target.trace_id}`}>Open the target's trace</Link>
+                </dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      {columns.map((column) => (
+        <RecordSection key={column.evaluator_version_id} spaceId={spaceId} column={column} record={turn.records[column.evaluator_version_id]} tracesPath={tracesPath} heading={Heading} />
+      ))}
+    </>
+  );
+}
+
+/**
+ * One item of an experiment in full, turn by turn: each turn's inputs, the target's output and trace, and every
+ * evaluator's record. A single-turn item is shown without turn headings.
+ */
+export function ItemDrawer({ spaceId, title, turns, columns, onClose }: { spaceId: string; title: string; turns: TurnView[] | null; columns: ColumnEvaluator[]; onClose: () => void }) {
+  const several = (turns?.length ?? 0) > 1;
+  return (
+    <SideSheet title={title} visible={turns !== null} onCancel={onClose} width={640} closeOnEsc>
+      {turns && (
+        <div className="loop-form" data-testid="item-drawer">
+          {several && <p className="loop-muted">{`${turns.length} turns`}</p>}
+          {turns.map((turn, index) =>
+            several ? (
+              <section key={turn.turnId || index} className="loop-eval-turn" aria-label={`Turn ${index + 1}`}>
+                <h3>{`Turn ${index + 1}`}</h3>
+                <TurnDetails spaceId={spaceId} turn={turn} columns={columns} nested />
+              </section>
+            ) : (
+              <TurnDetails key={turn.turnId || index} spaceId={spaceId} turn={turn} columns={columns} nested={false} />
+            ),
           )}
-          {columns.map((column) => (
-            <RecordSection key={column.evaluator_version_id} spaceId={spaceId} column={column} record={turn.records[column.evaluator_version_id]} tracesPath={tracesPath} />
-          ))}
         </div>
       )}
     </SideSheet>
