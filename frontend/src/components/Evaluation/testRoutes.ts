@@ -17,4 +17,25 @@ export function withWorkspace(extra: AnyRoutes): Routes {
   };
 }
 
+/** An evaluation set (id 500 in workspace 200) as the server returns it, with `fields` as its draft's columns. */
+export function evalSet(fields: unknown[], overrides: { item_count?: string; latest_version?: string; next_version_num?: string; name?: string; description?: string; change_uncommitted?: boolean } = {}) {
+  const itemCount = overrides.item_count ?? "2";
+  return {
+    id: "500",
+    workspace_id: "200",
+    name: "QA basics",
+    description: "",
+    status: 1,
+    spec: {},
+    features: {},
+    item_count: itemCount,
+    change_uncommitted: false,
+    latest_version: "",
+    next_version_num: "1",
+    base_info: {},
+    ...overrides,
+    evaluation_set_version: { id: "500", workspace_id: "200", evaluation_set_id: "500", item_count: itemCount, evaluation_set_schema: { field_schemas: fields } },
+  };
+}
+
 export type { MockReply };

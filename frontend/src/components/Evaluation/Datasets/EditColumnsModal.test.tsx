@@ -2,28 +2,14 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { calls, fail, mockFetch, ok } from "../../../test/fetchMock";
 import { renderApp } from "../../../test/render";
-import { SPACE_PATH, withWorkspace } from "../testRoutes";
+import { evalSet, SPACE_PATH, withWorkspace } from "../testRoutes";
 
 const FIELDS = [
   { key: "input", name: "input", content_type: "Text", isRequired: true, status: 1 },
   { key: "reference_output", name: "reference_output", content_type: "Text", status: 1 },
   { key: "notes", name: "notes", content_type: "Text", status: 1 },
 ];
-const SET = {
-  id: "500",
-  workspace_id: "200",
-  name: "QA basics",
-  description: "",
-  status: 1,
-  spec: {},
-  features: {},
-  item_count: "2",
-  change_uncommitted: false,
-  latest_version: "1.0.0",
-  next_version_num: "2",
-  base_info: {},
-  evaluation_set_version: { id: "500", workspace_id: "200", evaluation_set_id: "500", item_count: "2", evaluation_set_schema: { field_schemas: FIELDS } },
-};
+const SET = evalSet(FIELDS, { latest_version: "1.0.0", next_version_num: "2" });
 const BASE = {
   "GET /api/evaluation/v1/evaluation_sets/500": ok({ evaluation_set: SET }),
   "POST /api/evaluation/v1/evaluation_sets/500/items/list": ok({ items: [], total: "0", next_page_token: "", filter_total: "0" }),

@@ -2,27 +2,13 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { mockFetch, ok } from "../../../test/fetchMock";
 import { renderApp } from "../../../test/render";
-import { SPACE_PATH, withWorkspace } from "../testRoutes";
+import { evalSet, SPACE_PATH, withWorkspace } from "../testRoutes";
 
 const FIELDS = [
   { key: "k1", name: "input", content_type: "Text", isRequired: true },
   { key: "k2", name: "reference_output", content_type: "Text" },
 ];
-const SET = {
-  id: "500",
-  workspace_id: "200",
-  name: "QA basics",
-  description: "Three questions",
-  status: 1,
-  spec: {},
-  features: {},
-  item_count: "2",
-  change_uncommitted: true,
-  latest_version: "1.0.0",
-  next_version_num: "2",
-  base_info: {},
-  evaluation_set_version: { id: "500", workspace_id: "200", evaluation_set_id: "500", item_count: "2", evaluation_set_schema: { field_schemas: FIELDS } },
-};
+const SET = evalSet(FIELDS, { description: "Three questions", change_uncommitted: true, latest_version: "1.0.0", next_version_num: "2" });
 const cell = (key: string, name: string, text: string) => ({ key, name, content: { content_type: "Text", text } });
 const ITEMS = [
   { item_id: "1", turns: [{ id: "11", field_data_list: [cell("k1", "input", "2+2?"), cell("k2", "reference_output", "4")] }] },

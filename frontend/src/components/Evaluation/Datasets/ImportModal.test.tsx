@@ -2,27 +2,13 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { calls, mockFetch, ok } from "../../../test/fetchMock";
 import { renderApp } from "../../../test/render";
-import { SPACE_PATH, withWorkspace } from "../testRoutes";
+import { evalSet, SPACE_PATH, withWorkspace } from "../testRoutes";
 
 const FIELDS = [
   { key: "k1", name: "input", content_type: "Text", isRequired: true },
   { key: "k2", name: "reference_output", content_type: "Text" },
 ];
-const SET = {
-  id: "500",
-  workspace_id: "200",
-  name: "QA basics",
-  description: "",
-  status: 1,
-  spec: {},
-  features: {},
-  item_count: "0",
-  change_uncommitted: false,
-  latest_version: "",
-  next_version_num: "1",
-  base_info: {},
-  evaluation_set_version: { id: "500", workspace_id: "200", evaluation_set_id: "500", item_count: "0", evaluation_set_schema: { field_schemas: FIELDS } },
-};
+const SET = evalSet(FIELDS, { item_count: "0" });
 const JOB = (status: number, processed: string, added: string, errors: unknown[] = []) => ({
   id: "900",
   space_id: "200",

@@ -2,27 +2,13 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { calls, mockFetch, ok } from "../../../test/fetchMock";
 import { renderApp } from "../../../test/render";
-import { SPACE_PATH, withWorkspace, type MockReply } from "../testRoutes";
+import { evalSet, type MockReply, SPACE_PATH, withWorkspace } from "../testRoutes";
 
 const FIELDS = [
   { key: "input", name: "input", content_type: "Text", isRequired: true },
   { key: "picture", name: "picture", content_type: "Image" },
 ];
-const SET = {
-  id: "500",
-  workspace_id: "200",
-  name: "Chats",
-  description: "",
-  status: 1,
-  spec: {},
-  features: {},
-  item_count: "2",
-  change_uncommitted: false,
-  latest_version: "",
-  next_version_num: "1",
-  base_info: {},
-  evaluation_set_version: { id: "500", workspace_id: "200", evaluation_set_id: "500", item_count: "2", evaluation_set_schema: { field_schemas: FIELDS } },
-};
+const SET = evalSet(FIELDS, { name: "Chats" });
 const text = (value: string) => ({ key: "input", name: "input", content: { content_type: "Text", text: value } });
 const SKY = { key: "picture", name: "picture", content: { content_type: "Image", image: { name: "sky.png", uri: "200/evaluation/9/sky.png", url: "http://127.0.0.1:4566/loop-files/200/evaluation/9/sky.png?X-Amz-Signature=s" } } };
 const ITEMS = [
